@@ -1,0 +1,162 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import CENTRE_ROLES, ORGANISATION_ROLES, Language, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True, role=Role.SITE_ADMIN)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address. The role decides what they see and do (accounts.scope)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=80)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    programme = models.ForeignKey(
+        "municipalities.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    organisation = models.ForeignKey(
+        "municipalities.LocalGovernment",
+        verbose_name=_("organisation"),
+        help_text=_("The municipality (or, for prefecture staff, the prefecture) this person works for."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.JA)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["programme_id", "role", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_user_email_ci"),
+            models.CheckConstraint(
+                name="organisation_only_and_always_for_local_staff",
+                condition=(
+                    models.Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False)
+                    | (~models.Q(role__in=list(ORGANISATION_ROLES)) & models.Q(organisation__isnull=True))
+                ),
+                violation_error_message=_(
+                    "Municipal and prefecture staff belong to exactly one organisation; other roles to none."
+                ),
+            ),
+            models.CheckConstraint(
+                name="programme_for_every_role_but_site_admin",
+                condition=models.Q(role=Role.SITE_ADMIN) | models.Q(programme__isnull=False),
+                violation_error_message=_("Everyone except site administrators belongs to a programme."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name or self.email
+
+    @property
+    def is_centre(self) -> bool:
+        return self.role in CENTRE_ROLES
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.role == Role.SITE_ADMIN or self.is_superuser
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        errors = assignment_errors(role=self.role, programme=self.programme, organisation=self.organisation)
+        if errors:
+            raise ValidationError(errors)
+
+
+def assignment_errors(*, role, programme, organisation) -> dict[str, str]:
+    """What is wrong with giving a person this role, programme and organisation (empty dict: nothing)."""
+    errors: dict[str, str] = {}
+    if role == Role.SITE_ADMIN:
+        if organisation is not None:
+            errors["organisation"] = _("Site administrators do not belong to a municipality.")
+        return errors
+    if programme is None:
+        errors["programme"] = _("Choose the programme this person works in.")
+        return errors
+    if role == Role.MUNICIPAL:
+        if organisation is None:
+            errors["organisation"] = _("Municipal staff belong to exactly one municipality: choose it.")
+        elif organisation.is_prefecture or not programme.members.filter(pk=organisation.pk).exists():
+            errors["organisation"] = _("%(organisation)s is not a member municipality of %(programme)s.") % {
+                "organisation": organisation,
+                "programme": programme,
+            }
+    elif role == Role.PREFECTURE:
+        if organisation is None or organisation.pk != programme.prefecture_id:
+            errors["organisation"] = _("Prefecture staff belong to the programme's prefecture (%(prefecture)s).") % {
+                "prefecture": programme.prefecture
+            }
+    elif organisation is not None:
+        errors["organisation"] = _("Only municipal and prefecture staff belong to an organisation.")
+    return errors
+
+
+class Invitation(models.Model):
+    """A record that a coordinator invited someone. The account exists from the start, without a password."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="invitation")
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.user)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DxshareConfig(AppConfig):
+    name = "dxshare"
+    verbose_name = "dxshare"

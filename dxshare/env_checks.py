@@ -1,0 +1,33 @@
+"""Start-up checks on the environment: refuse an insecure production configuration.
+
+Kept free of Django imports so that settings.py can call it before Django is configured.
+"""
+
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
+INSECURE_PREFIX = "django-insecure"
+
+
+def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> list[str]:
+    """Return what is wrong with a configuration that is about to serve real users (empty: fine)."""
+    if debug:
+        return []
+    problems = []
+    if not secret_key:
+        problems.append("SECRET_KEY is not set")
+    elif (
+        secret_key.startswith(INSECURE_PREFIX)
+        or len(secret_key) < MIN_SECRET_KEY_LENGTH
+        or len(set(secret_key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS
+    ):
+        problems.append(
+            f"SECRET_KEY is insecure (use at least {MIN_SECRET_KEY_LENGTH} random characters, "
+            f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if not [host for host in allowed_hosts if host.strip()]:
+        problems.append("ALLOWED_HOSTS is empty (list the host names this portal answers to)")
+    return problems
+
+
+def refusal_message(problems: list[str]) -> str:
+    return "dxshare refuses to start with DEBUG off: " + "; ".join(problems) + "."

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from dxshare import views
+
+admin.site.site_header = _("dxshare administration")
+admin.site.site_title = _("dxshare administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("specialists.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
+
+
+@admin.register(LocalGovernment)
+class LocalGovernmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_kana", "name_en", "kind", "prefecture", "region", "population"]
+    list_filter = ["kind", "prefecture"]
+    search_fields = ["code", "name", "name_kana", "name_en"]
+    list_select_related = ["prefecture", "region"]
+    autocomplete_fields = ["prefecture"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "prefecture"]
+    list_filter = ["prefecture"]
+    search_fields = ["name", "name_en"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["municipality"]
+    extra = 0
+
+
+class TargetInline(admin.TabularInline):
+    model = ProgrammeTarget
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "reference_prefix", "prefecture", "centre_name"]
+    search_fields = ["name", "name_en", "slug", "centre_name"]
+    list_filter = ["prefecture"]
+    autocomplete_fields = ["prefecture"]
+    inlines = [MembershipInline, TargetInline]
+
+
+@admin.register(ProgrammeTarget)
+class ProgrammeTargetAdmin(admin.ModelAdmin):
+    list_display = ["programme", "fiscal_year", "metric", "value"]
+    list_filter = ["programme", "fiscal_year", "metric"]
+    search_fields = ["programme__name"]

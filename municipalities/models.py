@@ -1,0 +1,231 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.enums import Kind, TargetMetric
+from municipalities.validators import validate_local_government_code
+
+
+class LocalGovernmentQuerySet(models.QuerySet):
+    def prefectures(self):
+        return self.filter(kind=Kind.PREFECTURE)
+
+    def municipalities(self):
+        return self.exclude(kind=Kind.PREFECTURE)
+
+
+class LocalGovernment(models.Model):
+    """A prefecture or a municipality (city, town, village, Tokyo special ward), keyed by its JIS X 0402 code."""
+
+    code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_local_government_code],
+        error_messages={"unique": _("A local government with this code already exists.")},
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    prefecture = models.ForeignKey(
+        "self",
+        verbose_name=_("prefecture"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        limit_choices_to={"kind": Kind.PREFECTURE},
+    )
+    name = models.CharField(_("name"), max_length=40)
+    name_kana = models.CharField(_("reading"), max_length=80, blank=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    region = models.ForeignKey(
+        "municipalities.Region", verbose_name=_("region"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    objects = LocalGovernmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local government")
+        verbose_name_plural = _("local governments")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="prefecture_has_no_parent_municipality_has_one",
+                condition=(models.Q(kind=Kind.PREFECTURE, prefecture__isnull=True))
+                | (~models.Q(kind=Kind.PREFECTURE) & models.Q(prefecture__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:detail", kwargs={"code": self.code})
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def is_prefecture(self) -> bool:
+        return self.kind == Kind.PREFECTURE
+
+    def clean(self):
+        if self.kind == Kind.PREFECTURE and self.prefecture_id:
+            raise ValidationError({"prefecture": _("A prefecture does not belong to another prefecture.")})
+        if self.kind and self.kind != Kind.PREFECTURE and not self.prefecture_id:
+            raise ValidationError({"prefecture": _("Choose the prefecture this municipality belongs to.")})
+
+
+class Region(models.Model):
+    """A region within a prefecture, e.g. Ehime's 東予 (Toyo), 中予 (Chuyo) and 南予 (Nanyo)."""
+
+    prefecture = models.ForeignKey(
+        LocalGovernment,
+        verbose_name=_("prefecture"),
+        on_delete=models.CASCADE,
+        related_name="regions",
+        limit_choices_to={"kind": Kind.PREFECTURE},
+    )
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["prefecture__code", "id"]
+        constraints = [models.UniqueConstraint(fields=["prefecture", "name"], name="unique_region_name")]
+
+    def __str__(self):
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Programme(models.Model):
+    """One prefecture's sharing scheme: its council, its support centre, member municipalities and targets."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    centre_name = models.CharField(_("support centre"), max_length=120)
+    centre_name_en = models.CharField(_("support centre (English)"), max_length=120, blank=True)
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,5}$", _("Use two to five capital letters, e.g. EH."))],
+        help_text=_("Starts every consultation reference number, e.g. EH-2026-0042."),
+    )
+    prefecture = models.ForeignKey(
+        LocalGovernment,
+        verbose_name=_("prefecture"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        limit_choices_to={"kind": Kind.PREFECTURE},
+    )
+    members = models.ManyToManyField(
+        LocalGovernment,
+        verbose_name=_("member municipalities"),
+        through="Membership",
+        related_name="member_of",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["prefecture__code", "slug"]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:programme", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def display_centre_name(self) -> str:
+        if get_language() == "en" and self.centre_name_en:
+            return self.centre_name_en
+        return self.centre_name
+
+
+class Membership(models.Model):
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE)
+    municipality = models.ForeignKey(
+        LocalGovernment,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        limit_choices_to=~models.Q(kind=Kind.PREFECTURE),
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member municipality")
+        verbose_name_plural = _("member municipalities")
+        ordering = ["municipality__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "municipality"],
+                name="unique_programme_member",
+                violation_error_message=_("This municipality is already a member of the programme."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} / {self.municipality}"
+
+    def clean(self):
+        municipality = getattr(self, "municipality", None)
+        programme = getattr(self, "programme", None)
+        if municipality is None or programme is None:
+            return
+        if municipality.is_prefecture:
+            raise ValidationError({"municipality": _("A prefecture cannot be a member municipality.")})
+        if municipality.prefecture_id != programme.prefecture_id:
+            raise ValidationError(
+                {
+                    "municipality": _("Only municipalities of %(prefecture)s can join this programme.")
+                    % {"prefecture": programme.prefecture}
+                }
+            )
+
+
+class ProgrammeTarget(models.Model):
+    """A business-plan target for one fiscal year, e.g. 100 on-site visits in FY2022."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="targets"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    metric = models.CharField(_("metric"), max_length=32, choices=TargetMetric.choices)
+    value = models.PositiveIntegerField(_("target"))
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["programme", "-fiscal_year", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "fiscal_year", "metric"],
+                name="unique_programme_target",
+                violation_error_message=_("This programme already has a target for that metric and year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} FY{self.fiscal_year} {self.get_metric_display()}: {self.value}"

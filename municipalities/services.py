@@ -1,0 +1,224 @@
+"""Writes on local governments and programmes."""
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from municipalities.enums import Kind
+from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
+from municipalities.validators import is_valid_code
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NATIONAL_CSV = DATA_DIR / "local_governments.csv"
+EHIME_CSV = DATA_DIR / "ehime_municipalities.csv"
+
+PREFECTURES_EN = [
+    "Hokkaido",
+    "Aomori",
+    "Iwate",
+    "Miyagi",
+    "Akita",
+    "Yamagata",
+    "Fukushima",
+    "Ibaraki",
+    "Tochigi",
+    "Gunma",
+    "Saitama",
+    "Chiba",
+    "Tokyo",
+    "Kanagawa",
+    "Niigata",
+    "Toyama",
+    "Ishikawa",
+    "Fukui",
+    "Yamanashi",
+    "Nagano",
+    "Gifu",
+    "Shizuoka",
+    "Aichi",
+    "Mie",
+    "Shiga",
+    "Kyoto",
+    "Osaka",
+    "Hyogo",
+    "Nara",
+    "Wakayama",
+    "Tottori",
+    "Shimane",
+    "Okayama",
+    "Hiroshima",
+    "Yamaguchi",
+    "Tokushima",
+    "Kagawa",
+    "Ehime",
+    "Kochi",
+    "Fukuoka",
+    "Saga",
+    "Nagasaki",
+    "Kumamoto",
+    "Oita",
+    "Miyazaki",
+    "Kagoshima",
+    "Okinawa",
+]
+KIND_FROM_CSV = {
+    "prefecture": Kind.PREFECTURE,
+    "city": Kind.CITY,
+    "town": Kind.TOWN,
+    "village": Kind.VILLAGE,
+    "special_ward": Kind.WARD,
+    "ward": Kind.WARD,
+}
+UPDATABLE = ("kind", "name", "name_kana", "prefecture_id")
+
+
+def to_katakana(text: str) -> str:
+    """Readings are kept in katakana, as in the national list; hiragana input is converted."""
+    return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _read_national(path: Path) -> tuple[list[dict], list[str]]:
+    rows, errors = [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line_no, row in enumerate(csv.DictReader(handle), start=2):
+            code, parent = row["jis_code"].strip(), row["prefecture_code"].strip()
+            kind = KIND_FROM_CSV.get(row["kind"].strip())
+            if not is_valid_code(code) or not is_valid_code(parent):
+                errors.append(
+                    _("line %(line)s: %(code)s is not a valid local government code") % {"line": line_no, "code": code}
+                )
+            elif kind is None:
+                errors.append(_("line %(line)s: unknown kind %(kind)s") % {"line": line_no, "kind": row["kind"]})
+            else:
+                rows.append(
+                    {
+                        "code": code,
+                        "parent": parent,
+                        "kind": kind,
+                        "name": row["name"].strip(),
+                        "name_kana": to_katakana(row["name_kana"].strip()),
+                    }
+                )
+    codes = [row["code"] for row in rows]
+    if len(codes) != len(set(codes)):
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        errors.append(_("duplicate codes: %(codes)s") % {"codes": ", ".join(duplicates)})
+    return rows, errors
+
+
+@transaction.atomic
+def local_governments_import(*, path: Path = NATIONAL_CSV) -> ImportResult:
+    """Create or update every prefecture and municipality of the national list. All or nothing; run it any time."""
+    rows, errors = _read_national(path)
+    if errors:
+        raise ValidationError(errors)
+    result = ImportResult()
+    existing = {lg.code: lg for lg in LocalGovernment.objects.all()}
+    # Prefectures first, so municipalities can point at them.
+    for pass_kinds in ({Kind.PREFECTURE}, set(Kind) - {Kind.PREFECTURE}):
+        to_create, to_update = [], []
+        for row in rows:
+            if row["kind"] not in pass_kinds:
+                continue
+            values = {
+                "kind": row["kind"],
+                "name": row["name"],
+                "name_kana": row["name_kana"],
+                "prefecture_id": None if row["kind"] == Kind.PREFECTURE else existing[row["parent"]].pk,
+            }
+            current = existing.get(row["code"])
+            if current is None:
+                lg = LocalGovernment(code=row["code"], **values)
+                if row["kind"] == Kind.PREFECTURE:
+                    lg.name_en = PREFECTURES_EN[int(row["code"][:2]) - 1]
+                to_create.append(lg)
+            elif any(getattr(current, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(current, key, value)
+                to_update.append(current)
+            else:
+                result.unchanged += 1
+        for lg in LocalGovernment.objects.bulk_create(to_create, batch_size=500):
+            existing[lg.code] = lg
+        LocalGovernment.objects.bulk_update(to_update, UPDATABLE, batch_size=500)
+        result.created += len(to_create)
+        result.updated += len(to_update)
+    return result
+
+
+@transaction.atomic
+def prefecture_details_import(*, path: Path = EHIME_CSV) -> int:
+    """Add readings, English names, regions and populations from a prefecture's own list (e.g. Ehime's 20)."""
+    updated = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            municipality = LocalGovernment.objects.select_related("prefecture").get(code=row["jis_code"])
+            region, _created = Region.objects.get_or_create(
+                prefecture=municipality.prefecture, name=row["region_ja"], defaults={"name_en": row["region_en"]}
+            )
+            municipality.name_kana = to_katakana(row["name_kana"])
+            municipality.name_en = row["name_en"]
+            municipality.region = region
+            municipality.population = int(row["population_approx"]) if row["population_approx"] else None
+            municipality.save(update_fields=["name_kana", "name_en", "region", "population"])
+            updated += 1
+    return updated
+
+
+@transaction.atomic
+def programme_create_or_update(
+    *,
+    slug: str,
+    name: str,
+    name_en: str,
+    centre_name: str,
+    centre_name_en: str,
+    reference_prefix: str,
+    prefecture: LocalGovernment,
+    members: list[LocalGovernment],
+    targets: dict[tuple[int, str], int] | None = None,
+    joined_on: dt.date | None = None,
+) -> Programme:
+    programme = Programme.objects.filter(slug=slug).first() or Programme(slug=slug)
+    for key, value in {
+        "name": name,
+        "name_en": name_en,
+        "centre_name": centre_name,
+        "centre_name_en": centre_name_en,
+        "reference_prefix": reference_prefix,
+        "prefecture": prefecture,
+    }.items():
+        setattr(programme, key, value)
+    programme.full_clean(validate_unique=True)
+    programme.save()
+    for municipality in members:
+        membership_add(programme=programme, municipality=municipality, joined_on=joined_on)
+    for (fiscal_year, metric), value in (targets or {}).items():
+        ProgrammeTarget.objects.update_or_create(
+            programme=programme, fiscal_year=fiscal_year, metric=metric, defaults={"value": value}
+        )
+    return programme
+
+
+def membership_add(*, programme: Programme, municipality: LocalGovernment, joined_on=None) -> Membership:
+    """Idempotent: an existing membership is returned as it is."""
+    existing = Membership.objects.filter(programme=programme, municipality=municipality).first()
+    if existing:
+        return existing
+    membership = Membership(programme=programme, municipality=municipality, joined_on=joined_on)
+    membership.full_clean()
+    membership.save()
+    return membership

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from municipalities import views
+
+app_name = "municipalities"
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
+    path("municipalities/<str:code>/", views.municipality_detail, name="detail"),
+]

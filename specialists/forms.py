@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Language, Role
+from municipalities.models import LocalGovernment
+from specialists.enums import Domain
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=80)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=LocalGovernment.objects.none(),
+        required=False,
+        help_text=_("Required for municipal staff."),
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"),
+        choices=[("", "---------"), *Domain.choices],
+        required=False,
+        help_text=_("Required for specialists."),
+    )
+    language = forms.ChoiceField(label=_("Language of e-mails"), choices=Language.choices, initial=Language.JA)
+
+    def __init__(self, *args, roles: list[Role], programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        self.fields["organisation"].queryset = programme.members.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.PREFECTURE:
+            data["organisation"] = self.programme.prefecture
+        elif role != Role.MUNICIPAL:
+            data["organisation"] = None
+        if role == Role.SPECIALIST and not data.get("domain"):
+            self.add_error("domain", _("Choose the specialist's domain."))
+        return data

@@ -1,0 +1,145 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.enums import Role
+from accounts.models import Invitation, User
+from specialists.models import Specialist
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite(client, **data):
+    return client.post(reverse("specialists:invite"), data, follow=False)
+
+
+def _link_from(message) -> str:
+    return re.search(r"http://\S+/account/invitation/\S+/", message.body).group(0).replace("http://127.0.0.1:8000", "")
+
+
+def test_a_coordinator_invites_municipal_staff_who_sets_a_password(
+    login, coordinator, municipality, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(
+            client,
+            email="New.Person@Town.example.jp",
+            full_name="新 職員",
+            role=Role.MUNICIPAL,
+            organisation=municipality.pk,
+            language="ja",
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@town.example.jp")
+    assert (user.role, user.organisation, user.programme) == (Role.MUNICIPAL, municipality, coordinator.programme)
+    assert not user.has_usable_password()
+    assert Invitation.objects.get(user=user).invited_by == coordinator
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@town.example.jp"]
+    assert "招待" in message.subject  # the invitee's language is Japanese
+
+    link = _link_from(message)
+    invitee = login(None)
+    assert invitee.get(link).status_code == 200
+    response = invitee.post(link, {"new_password1": "kaigi-2026-matsuyama", "new_password2": "kaigi-2026-matsuyama"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    user.refresh_from_db()
+    assert user.check_password("kaigi-2026-matsuyama")
+    assert Invitation.objects.get(user=user).accepted_at is not None
+    assert invitee.get(reverse("home")).status_code == 200
+    # The link cannot be used twice.
+    assert login(None).get(link).status_code == 404
+
+
+def test_an_english_speaker_gets_the_invitation_in_english(login, coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(
+            login(coordinator),
+            email="spec@example.jp",
+            full_name="Spec",
+            role=Role.SPECIALIST,
+            domain="security",
+            language="en",
+        )
+    assert mail.outbox[0].subject.startswith("[dxshare] You are invited")
+    assert Specialist.objects.get(user__email="spec@example.jp").domain == "security"
+
+
+def test_inviting_an_existing_address_changes_nothing(
+    login, coordinator, municipal_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(
+            login(coordinator), email="STAFF@town.example.jp", full_name="X", role=Role.COORDINATOR, language="ja"
+        )
+    assert response.status_code == 200
+    assert "このメールアドレスの利用者は既に登録されています" in response.content.decode()
+    assert User.objects.filter(email__iexact="staff@town.example.jp").count() == 1
+    assert not Invitation.objects.exists() and not mail.outbox
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"role": Role.MUNICIPAL}, "organisation"),
+        ({"role": Role.SPECIALIST}, "domain"),
+        ({"role": Role.SITE_ADMIN}, "role"),
+        ({"role": Role.MUNICIPAL, "email": "not-an-address"}, "email"),
+    ],
+)
+def test_bad_invitations_are_refused_with_a_message(login, coordinator, data, field, outside_municipality):
+    payload = {"email": "ok@example.jp", "full_name": "Y", "language": "ja", **data}
+    response = _invite(login(coordinator), **payload)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not User.objects.filter(email__in=["ok@example.jp", "not-an-address"]).exists()
+
+
+def test_a_municipality_of_another_programme_cannot_be_chosen(login, coordinator, outside_municipality):
+    response = _invite(
+        login(coordinator),
+        email="z@example.jp",
+        full_name="Z",
+        role=Role.MUNICIPAL,
+        organisation=outside_municipality.pk,
+        language="ja",
+    )
+    assert "organisation" in response.context["form"].errors
+    assert not User.objects.filter(email="z@example.jp").exists()
+
+
+def test_only_the_centre_invites(login, municipal_user, specialist_user, prefecture_user):
+    for user in (municipal_user, specialist_user, prefecture_user):
+        assert login(user).get(reverse("specialists:invite")).status_code == 403
+        assert login(user).get(reverse("specialists:people")).status_code == 403
+
+
+def test_resending_someone_elses_invitation_is_a_404(
+    login, coordinator, other_coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(login(coordinator), email="w@example.jp", full_name="W", role=Role.COORDINATOR, language="ja")
+    invitation = Invitation.objects.get()
+    url = reverse("specialists:invitation_resend", args=[invitation.pk])
+    assert login(other_coordinator).post(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(coordinator).post(url).status_code == 302
+    assert len(mail.outbox) == 2
+
+
+def test_a_forged_or_garbled_link_is_refused(client, municipal_user):
+    assert client.get(reverse("accounts:accept_invitation", args=["MQ", "forged-token"])).status_code == 404
+    assert client.get(reverse("accounts:accept_invitation", args=["!!", "x"])).status_code == 404
+
+
+def test_there_is_no_open_sign_up(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "self@example.jp", "password1": "longpassword-1", "password2": "longpassword-1"},
+    )
+    assert not User.objects.filter(email="self@example.jp").exists()
+    assert response.status_code == 200
