@@ -100,6 +100,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL  # only tasks that ask for it keep a result (ignore_result=False)
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     # Quick start: nothing to install. Tasks run in-process, right after the transaction commits.

@@ -20,3 +20,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Flows run their tasks in-process right after commit, so each test sees its own e-mails deterministically.
+# tests/test_celery.py switches this off and runs a real worker against the Redis broker (REDIS_URL).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

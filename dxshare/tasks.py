@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(name="dxshare.ping")
+@shared_task(name="dxshare.ping", ignore_result=False)
 def ping() -> str:
-    """Round trip used by the health check and the tests to prove a worker is consuming."""
+    """Round trip that proves a worker consumes from the broker (tests, and `celery -A dxshare call dxshare.ping`)."""
     return "pong"

@@ -32,7 +32,7 @@ def test_the_database_refuses_an_organisation_for_a_specialist(programme, munici
 
 
 def test_a_municipality_outside_the_programme_is_refused(programme, outside_municipality):
-    with pytest.raises(ValidationError, match="not a member municipality"):
+    with pytest.raises(ValidationError, match="の参加市町ではありません"):
         user_create(
             email="d@example.jp",
             full_name="D",
@@ -43,7 +43,7 @@ def test_a_municipality_outside_the_programme_is_refused(programme, outside_muni
 
 
 def test_prefecture_staff_belong_to_the_programmes_prefecture(programme, municipality):
-    with pytest.raises(ValidationError, match="programme's prefecture"):
+    with pytest.raises(ValidationError, match="この事業の都道府県"):
         user_create(
             email="e@example.jp", full_name="E", role=Role.PREFECTURE, programme=programme, organisation=municipality
         )
@@ -59,7 +59,7 @@ def test_prefecture_staff_belong_to_the_programmes_prefecture(programme, municip
 
 def test_email_is_unique_whatever_its_case(programme):
     user_create(email="Same@Example.jp", full_name="F", role=Role.COORDINATOR, programme=programme)
-    with pytest.raises(ValidationError, match="already has an account"):
+    with pytest.raises(ValidationError, match="既に登録されています"):
         user_create(email="same@example.JP", full_name="G", role=Role.COORDINATOR, programme=programme)
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(email="SAME@example.jp", full_name="H", role=Role.COORDINATOR, programme=programme)

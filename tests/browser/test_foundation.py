@@ -41,7 +41,7 @@ def test_sign_in_by_keyboard_then_switch_language(page, coordinator_login):
     page.get_by_label("パスワード").fill(password)
     page.get_by_label("パスワード").press("Enter")
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", level=1).inner_text() == "ようこそ、中村 彩さん"
+    assert page.get_by_role("heading", level=1).inner_text() == "ようこそ、中村 彩 様"
     assert page.get_by_role("navigation", name="メインメニュー").is_visible()
     assert page.locator("header").get_by_text("コーディネーター").is_visible()
     screenshot(page, "home-coordinator-ja")

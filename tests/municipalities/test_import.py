@@ -49,9 +49,9 @@ def test_command_reports_counts(capsys):
 def test_a_bad_code_in_the_file_imports_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
     lines = NATIONAL_CSV.read_text(encoding="utf-8").splitlines()
-    lines[5] = lines[5].replace("012033", "012034", 1)
+    lines[4] = lines[4].replace("012033", "012034", 1)
     bad.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(CommandError, match="012034 is not a valid local government code"):
+    with pytest.raises(CommandError, match="012034"):
         call_command("import_local_governments", str(bad))
     assert LocalGovernment.objects.count() == 0
 
@@ -59,8 +59,8 @@ def test_a_bad_code_in_the_file_imports_nothing(tmp_path):
 def test_duplicate_rows_import_nothing(tmp_path):
     dup = tmp_path / "dup.csv"
     lines = NATIONAL_CSV.read_text(encoding="utf-8").splitlines()
-    dup.write_text("\n".join([*lines, lines[3]]), encoding="utf-8")
-    with pytest.raises(ValidationError, match="duplicate codes: 012033"):
+    dup.write_text("\n".join([*lines, lines[4]]), encoding="utf-8")
+    with pytest.raises(ValidationError, match="コードが重複しています：012033"):
         local_governments_import(path=dup)
     assert LocalGovernment.objects.count() == 0
 
@@ -71,7 +71,7 @@ def test_ehime_details_add_regions_readings_and_population():
     assert prefecture_details_import() == 20  # again: same rows, no new regions
     assert sorted(Region.objects.values_list("name", flat=True)) == ["中予", "南予", "東予"]
     uchiko = LocalGovernment.objects.get(code="384224")
-    assert (uchiko.name_en, uchiko.region.name_en, uchiko.name_kana) == ("Uchiko", "Chuyo", "ウチコチョウ")
+    assert (uchiko.name_en, uchiko.region.name_en, uchiko.name_kana) == ("Uchiko", "Nanyo", "ウチコチョウ")
     total = sum(LocalGovernment.objects.filter(prefecture__code="380008").values_list("population", flat=True))
     assert 1_300_000 < total < 1_400_000
 
@@ -91,7 +91,7 @@ def test_a_municipality_joins_a_programme_once():
     again = membership_add(programme=membership.programme, municipality=membership.municipality)
     assert again.pk == membership.pk
     duplicate = Membership(programme=membership.programme, municipality=membership.municipality)
-    with pytest.raises(ValidationError, match="already a member"):
+    with pytest.raises(ValidationError, match="既にこの事業に参加しています"):
         duplicate.full_clean()
 
 
