@@ -75,8 +75,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="organisation_only_and_always_for_local_staff",
                 condition=(
-                    models.Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False)
-                    | (~models.Q(role__in=list(ORGANISATION_ROLES)) & models.Q(organisation__isnull=True))
+                    models.Q(role__in=sorted(ORGANISATION_ROLES), organisation__isnull=False)
+                    | (~models.Q(role__in=sorted(ORGANISATION_ROLES)) & models.Q(organisation__isnull=True))
                 ),
                 violation_error_message=_(
                     "Municipal and prefecture staff belong to exactly one organisation; other roles to none."

@@ -51,8 +51,15 @@ def test_an_invitation_is_mailed_by_the_worker_after_commit(redis_worker, coordi
     from accounts.enums import Role
     from specialists.services import person_invite
 
-    person_invite(invited_by=coordinator, email="worker@example.jp", full_name="W", role=Role.MUNICIPAL,
-                  programme=coordinator.programme, organisation=municipality, language="en")
+    person_invite(
+        invited_by=coordinator,
+        email="worker@example.jp",
+        full_name="W",
+        role=Role.MUNICIPAL,
+        programme=coordinator.programme,
+        organisation=municipality,
+        language="en",
+    )
     deadline = time.monotonic() + 20
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
