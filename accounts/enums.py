@@ -22,3 +22,8 @@ PROGRAMME_WIDE_ROLES = frozenset({Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE
 class Language(models.TextChoices):
     JA = "ja", "日本語"
     EN = "en", "English"
+
+
+class EmailDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately, one e-mail per event")
+    DIGEST = "digest", _("Once a day, in a digest")

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import CENTRE_ROLES, ORGANISATION_ROLES, Language, Role
+from accounts.enums import CENTRE_ROLES, ORGANISATION_ROLES, EmailDelivery, Language, Role
 
 
 class UserManager(BaseUserManager):
@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="staff",
     )
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.JA)
+    email_delivery = models.CharField(
+        _("e-mail notifications"), max_length=16, choices=EmailDelivery.choices, default=EmailDelivery.IMMEDIATE
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

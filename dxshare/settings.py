@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # ours, from the ground floor up (see docs/architecture.md)
     "dxshare",
     "accounts",
+    "notifications",
     "municipalities",
     "specialists",
     "consultations",
