@@ -22,6 +22,8 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("home", _("Home"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
+    NavItem("consultations:list", _("Consultations"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
+    NavItem("consultations:inbox", _("Routing inbox"), frozenset(CENTRE | {SITE_ADMIN})),
     NavItem("municipalities:programme", _("Programme"), frozenset(PROGRAMME_ROLES), needs_programme=True),
     NavItem("municipalities:programme_list", _("Programmes"), frozenset({SITE_ADMIN})),
     NavItem("specialists:list", _("Specialists"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),

@@ -6,10 +6,12 @@ from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
+from demo.consultations import demo_consultations
 from dxshare.fiscal import current_fiscal_year
 from municipalities.enums import TargetMetric
 from municipalities.models import LocalGovernment, Programme
@@ -180,6 +182,10 @@ def demo_seed() -> list[DemoLogin]:
     logins.append(DemoLogin(user.email, Role.COORDINATOR, second.centre_name))
     user = _person(f"staff1@{kochi_members[0].code}.kochi.example", "宮本 舞", Role.MUNICIPAL, second, kochi_members[0])
     logins.append(DemoLogin(user.email, Role.MUNICIPAL, kochi_members[0].name))
+
+    # Demo e-mails stay in memory: nobody reads the demo addresses, and the console would drown in them.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        demo_consultations(programme)
 
     admin = _person("admin@dxshare.example", "サイト管理者", Role.SITE_ADMIN, is_staff=True, is_superuser=True)
     logins.insert(0, DemoLogin(admin.email, Role.SITE_ADMIN, "Django admin"))

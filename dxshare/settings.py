@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from dxshare.env_checks import production_problems, refusal_message
@@ -118,7 +119,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Hour (local time, TIME_ZONE: CELERY_TIMEZONE below) at which beat sends the daily notification digest.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+    },
+    "notifications-release-stale": {
+        "task": "notifications.release_stale_notifications",
+        "schedule": crontab(minute="*/15"),
+    },
+    "consultations-auto-close": {
+        "task": "consultations.auto_close",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Authentication (django-allauth; e-mail login, no open sign-up) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -152,6 +168,7 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ja")
 LANGUAGES = [("ja", "日本語"), ("en", "English")]  # each in its own language, for the switcher
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")
+CELERY_TIMEZONE = TIME_ZONE  # beat's crontab hours (the daily digest) are local time too
 USE_I18N = True
 USE_TZ = True
 

@@ -11,8 +11,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("account/notifications/", include("notifications.urls")),
     path("account/", include("accounts.urls")),
     path("", include("municipalities.urls")),
     path("", include("specialists.urls")),
+    path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -142,3 +142,17 @@ class InvitationFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     invited_by = None
+
+
+class NotificationFactory(DjangoModelFactory):
+    """An outbox row, as notifications.services.notification_schedule would write it (not yet sent)."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test.event"
+    subject = factory.Sequence(lambda n: f"お知らせ {n}")
+    body = factory.Sequence(lambda n: f"お知らせ {n} の本文です。")
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:8000/consultations/{n}/")
+    digest = factory.LazyAttribute(lambda o: o.recipient.email_delivery == "digest")

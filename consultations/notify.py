@@ -1,0 +1,154 @@
+"""Who hears about what, in their own language. Rows go to the notifications outbox; only people who may see the
+request are told, and internal notes only reach the centre and the specialists."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from consultations import permissions
+from consultations.enums import Status
+from notifications.services import notification_schedule
+from specialists.selectors import centre_staff
+
+
+def _send(
+    consultation,
+    recipients,
+    *,
+    kind: str,
+    headline,
+    excerpt: str = "",
+    actor=None,
+    internal=False,
+    key: str | None = None,
+) -> None:
+    seen = set()
+    for user in recipients:
+        if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk):
+            continue
+        seen.add(user.pk)
+        visible = permissions.can_see_internal if internal else permissions.can_view
+        if not user.is_active or not visible(user, consultation):
+            continue
+        with translation.override(user.language):
+            context = {
+                "consultation": consultation,
+                "headline": headline(user),
+                "excerpt": excerpt,
+                "url": settings.SITE_URL + consultation.get_absolute_url(),
+            }
+            subject = render_to_string("consultations/emails/notification_subject.txt", context).strip()
+            body = render_to_string("consultations/emails/notification_body.txt", context)
+        notification_schedule(
+            recipient=user,
+            kind=kind,
+            subject=subject,
+            body=body,
+            url=context["url"],
+            unique_key=f"{key}:{user.pk}" if key else None,
+        )
+
+
+def _watchers(consultation) -> list:
+    people = [watcher.user for watcher in consultation.watchers.select_related("user")]
+    if consultation.specialist_id:
+        people.append(consultation.specialist.user)
+    return people
+
+
+def submitted(consultation) -> None:
+    _send(
+        consultation,
+        centre_staff(consultation.programme),
+        kind="consultation.submitted",
+        headline=lambda user: (
+            _("New request %(reference)s from %(organisation)s is waiting to be routed.")
+            % {"reference": consultation.reference, "organisation": consultation.organisation.display_name}
+        ),
+        excerpt=consultation.title,
+        key=f"consultation:{consultation.pk}:submitted",
+    )
+
+
+def routed(consultation, routing, *, previous_specialist, by) -> None:
+    specialist = routing.specialist
+    _send(
+        consultation,
+        [specialist.user],
+        kind="consultation.routed",
+        actor=by,
+        headline=lambda user: (
+            _("%(reference)s has been routed to you by %(who)s.")
+            % {"reference": consultation.reference, "who": by.full_name}
+        ),
+        excerpt=consultation.title,
+        key=f"consultation:{consultation.pk}:routing:{routing.pk}",
+    )
+    if previous_specialist is not None:
+        _send(
+            consultation,
+            [previous_specialist.user],
+            kind="consultation.rerouted",
+            actor=by,
+            headline=lambda user: (
+                _("%(reference)s has been routed to %(specialist)s instead of you.")
+                % {"reference": consultation.reference, "specialist": specialist.user.full_name}
+            ),
+            excerpt=routing.reason,
+            key=f"consultation:{consultation.pk}:routing:{routing.pk}:previous",
+        )
+    requester_side = [w.user for w in consultation.watchers.select_related("user") if w.user_id != specialist.user_id]
+    _send(
+        consultation,
+        requester_side,
+        kind="consultation.assigned",
+        actor=by,
+        headline=lambda user: (
+            _("%(reference)s has been assigned to %(specialist)s (%(domain)s).")
+            % {
+                "reference": consultation.reference,
+                "specialist": specialist.user.full_name,
+                "domain": specialist.get_domain_display(),
+            }
+        ),
+        excerpt=consultation.title,
+        key=f"consultation:{consultation.pk}:routing:{routing.pk}:watchers",
+    )
+
+
+def message_posted(consultation, message) -> None:
+    if message.is_internal:
+        recipients = [*_watchers(consultation), *centre_staff(consultation.programme)]
+        headline = _("%(who)s added an internal note to %(reference)s.")
+    else:
+        recipients = _watchers(consultation)
+        headline = _("%(who)s replied to %(reference)s.")
+    _send(
+        consultation,
+        recipients,
+        kind="consultation.note" if message.is_internal else "consultation.reply",
+        actor=message.author,
+        internal=message.is_internal,
+        headline=lambda user: headline % {"who": message.author.full_name, "reference": consultation.reference},
+        excerpt=message.body,
+        key=f"consultation:{consultation.pk}:message:{message.pk}",
+    )
+
+
+def status_changed(consultation, *, from_status: str, by, reason: str = "") -> None:
+    if consultation.status not in (Status.WAITING, Status.ANSWERED, Status.CLOSED, Status.IN_PROGRESS):
+        return
+    if consultation.status == Status.IN_PROGRESS and from_status != Status.CLOSED:
+        return  # work starting or resuming is no news; a reopened request is
+    _send(
+        consultation,
+        _watchers(consultation),
+        kind=f"consultation.{consultation.status}",
+        actor=by,
+        headline=lambda user: (
+            _("%(reference)s is now: %(status)s.")
+            % {"reference": consultation.reference, "status": Status(consultation.status).label}
+        ),
+        excerpt=reason,
+    )

@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from consultations.enums import Status
+from consultations.models import Consultation
+from consultations.selectors import consultations_visible_to
+from demo.services import demo_seed
+from municipalities.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_two_separate_programmes_and_is_idempotent():
+    logins = demo_seed()
+    counts = (User.objects.count(), Consultation.objects.count(), Programme.objects.count())
+    assert demo_seed() == logins
+    assert (User.objects.count(), Consultation.objects.count(), Programme.objects.count()) == counts
+
+    ehime = Programme.objects.get(slug="ehime")
+    assert ehime.members.count() == 20
+    domains = set(User.objects.filter(programme=ehime, role="specialist").values_list("specialist__domain", flat=True))
+    assert domains == {"design", "security", "data", "cocreation", "pr"}
+    roles = {login.role for login in logins}
+    assert roles == {"site_admin", "specialist", "centre_head", "coordinator", "prefecture", "municipal"}
+    # Requests in every state, over the previous and the current fiscal year, all numbered by the service.
+    statuses = set(Consultation.objects.values_list("status", flat=True))
+    assert {Status.SUBMITTED, Status.ROUTED, Status.WAITING, Status.ANSWERED, Status.CLOSED} <= statuses
+    assert len(set(Consultation.objects.values_list("fiscal_year", flat=True))) == 2
+    assert not Consultation.objects.filter(reference="").exists()
+    # The second programme sees none of Ehime's requests.
+    kochi_coordinator = User.objects.get(email="coordinator@centre.kochi.example")
+    assert not consultations_visible_to(kochi_coordinator).exists()
+
+
+def test_the_command_refuses_production_without_the_flag(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
