@@ -28,6 +28,7 @@ NAVIGATION = [
     NavItem("municipalities:programme_list", _("Programmes"), frozenset({SITE_ADMIN})),
     NavItem("specialists:list", _("Specialists"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
     NavItem("specialists:people", _("People"), frozenset(CENTRE | {SITE_ADMIN})),
+    NavItem("notifications:preferences", _("E-mail settings"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
     NavItem("admin:index", _("Admin site"), frozenset({SITE_ADMIN})),
 ]
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consultations.enums import (
     OPEN_STATUSES,
@@ -36,8 +37,8 @@ class Consultation(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
 
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    title = models.CharField(pgettext_lazy("consultation", "subject"), max_length=200)
+    description = models.TextField(pgettext_lazy("consultation", "description"))
     requested_domain = models.CharField(
         _("domain you think fits"),
         max_length=16,
