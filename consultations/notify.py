@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations import permissions
 from consultations.enums import Status
@@ -23,6 +24,7 @@ def _send(
     internal=False,
     key: str | None = None,
 ) -> None:
+    """`headline(user)` is called inside the recipient's language: its gettext() calls translate for them."""
     seen = set()
     for user in recipients:
         if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk):
@@ -120,10 +122,10 @@ def routed(consultation, routing, *, previous_specialist, by) -> None:
 def message_posted(consultation, message) -> None:
     if message.is_internal:
         recipients = [*_watchers(consultation), *centre_staff(consultation.programme)]
-        headline = _("%(who)s added an internal note to %(reference)s.")
+        headline = gettext_lazy("%(who)s added an internal note to %(reference)s.")
     else:
         recipients = _watchers(consultation)
-        headline = _("%(who)s replied to %(reference)s.")
+        headline = gettext_lazy("%(who)s replied to %(reference)s.")
     _send(
         consultation,
         recipients,

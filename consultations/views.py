@@ -15,6 +15,7 @@ from consultations.filters import ConsultationFilter
 from consultations.forms import AcceptForm, ConsultationForm, ReplyForm, RouteForm, StatusForm
 from consultations.models import Attachment, Consultation
 from dxshare.fiscal import current_fiscal_year
+from dxshare.forms import add_validation_errors
 from specialists.enums import Domain
 from specialists.models import Specialist
 
@@ -28,12 +29,10 @@ def _visible_or_404(user, pk) -> Consultation:
         raise Http404 from missing
 
 
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _detail_with_errors(request, pk, **forms):
+    """The detail page again, with the form that failed and its messages (400: nothing was changed)."""
+    detail = selectors.consultation_for_detail(request.user, pk)
+    return render(request, "consultations/detail.html", _detail_context(request.user, detail, **forms), status=400)
 
 
 @login_required
@@ -88,7 +87,7 @@ def consultation_create(request):
                 author=request.user, fields=fields, files=form.cleaned_data["attachments"], submit=submit
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             if submit:
                 return redirect("consultations:submitted", pk=consultation.pk)
@@ -119,7 +118,7 @@ def consultation_edit(request, pk):
             else:
                 services.consultation_edit(consultation=consultation, by=request.user, fields=fields)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(consultation)
@@ -200,7 +199,7 @@ def consultation_reply(request, pk):
                 then=form.cleaned_data.get("then", ""),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             consultation.refresh_from_db(fields=["status"])
             if consultation.status == Status.CLOSED:
@@ -214,10 +213,7 @@ def consultation_reply(request, pk):
             else:
                 messages.success(request, _("Your message is posted."))
             return redirect(consultation)
-    detail = selectors.consultation_for_detail(request.user, pk)
-    return render(
-        request, "consultations/detail.html", _detail_context(request.user, detail, reply_form=form), status=400
-    )
+    return _detail_with_errors(request, pk, reply_form=form)
 
 
 @login_required
@@ -234,16 +230,13 @@ def consultation_status(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("The status is now: %(status)s.") % {"status": Status(form.cleaned_data["to_status"]).label}
             )
             return redirect(consultation)
-    detail = selectors.consultation_for_detail(request.user, pk)
-    return render(
-        request, "consultations/detail.html", _detail_context(request.user, detail, status_form=form), status=400
-    )
+    return _detail_with_errors(request, pk, status_form=form)
 
 
 @login_required
@@ -260,14 +253,11 @@ def consultation_accept(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Thank you. The request is closed."))
             return redirect(consultation)
-    detail = selectors.consultation_for_detail(request.user, pk)
-    return render(
-        request, "consultations/detail.html", _detail_context(request.user, detail, accept_form=form), status=400
-    )
+    return _detail_with_errors(request, pk, accept_form=form)
 
 
 @login_required
@@ -295,7 +285,7 @@ def consultation_route(request, pk):
             messages.error(request, str(conflict))
             return redirect("consultations:route", pk=consultation.pk)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,

@@ -9,6 +9,11 @@ from municipalities.enums import Kind, TargetMetric
 from municipalities.validators import validate_local_government_code
 
 
+def localised(japanese: str, english: str) -> str:
+    """The English name on English pages when there is one; the Japanese name otherwise."""
+    return english if english and get_language() == "en" else japanese
+
+
 class LocalGovernmentQuerySet(models.QuerySet):
     def prefectures(self):
         return self.filter(kind=Kind.PREFECTURE)
@@ -67,9 +72,7 @@ class LocalGovernment(models.Model):
 
     @property
     def display_name(self) -> str:
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localised(self.name, self.name_en)
 
     @property
     def is_prefecture(self) -> bool:
@@ -102,9 +105,7 @@ class Region(models.Model):
         constraints = [models.UniqueConstraint(fields=["prefecture", "name"], name="unique_region_name")]
 
     def __str__(self):
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localised(self.name, self.name_en)
 
 
 class Programme(models.Model):
@@ -151,15 +152,11 @@ class Programme(models.Model):
 
     @property
     def display_name(self) -> str:
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localised(self.name, self.name_en)
 
     @property
     def display_centre_name(self) -> str:
-        if get_language() == "en" and self.centre_name_en:
-            return self.centre_name_en
-        return self.centre_name
+        return localised(self.centre_name, self.centre_name_en)
 
 
 class Membership(models.Model):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import Invitation
 from accounts.services import invitation_resend
+from dxshare.forms import add_validation_errors
 from specialists import selectors, services
 from specialists.forms import InvitationForm
 
@@ -53,19 +54,11 @@ def person_invite(request):
         try:
             user = services.person_invite(invited_by=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("specialists:people")
     return render(request, "specialists/person_invite.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

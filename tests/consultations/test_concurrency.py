@@ -1,14 +1,13 @@
 """Real concurrency on PostgreSQL: two connections at once, row locks and constraints decide."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from consultations import services
 from consultations.enums import Status
 from consultations.models import Consultation, Message, Routing
 from specialists.enums import Domain
+from tests.concurrency import run_together
 from tests.consultations.conftest import make_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,33 +19,10 @@ def _postgres_only():
         pytest.skip("needs PostgreSQL (row locks); `make test` runs on it")
 
 
-def _run_together(*functions):
-    """Start the functions in threads at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what was raised
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 def test_two_coordinators_route_at_once_and_exactly_one_wins(submitted, coordinator, centre_head, five_specialists):
     for _ in range(5):
         consultation = make_request(submitted.requester)
-        results = _run_together(
+        results = run_together(
             lambda c=consultation: services.consultation_route(
                 consultation=c, specialist=five_specialists[Domain.DESIGN], by=coordinator
             ),
@@ -67,7 +43,7 @@ def test_a_reply_posted_while_closing_is_kept(routed, coordinator, municipal_use
     for attempt in range(5):
         consultation = make_request(municipal_user, title=f"並行 {attempt}")
         services.consultation_route(consultation=consultation, specialist=routed.specialist, by=coordinator)
-        results = _run_together(
+        results = run_together(
             lambda c=consultation: services.consultation_change_status(
                 consultation=c, to_status=Status.CLOSED, by=coordinator, reason="重複"
             ),
@@ -85,7 +61,7 @@ def test_simultaneous_submissions_get_distinct_consecutive_numbers(
     municipal_user, other_municipal_user, five_specialists
 ):
     drafts = [make_request(user, submit=False) for user in [municipal_user, other_municipal_user] * 4]
-    results = _run_together(
+    results = run_together(
         *[(lambda d=draft: services.consultation_submit(consultation=d, by=d.requester)) for draft in drafts]
     )
     assert not [r for r in results if isinstance(r, Exception)], results

@@ -1,17 +1,17 @@
 """Real concurrency on PostgreSQL: two workers at once, and every row is still sent exactly once."""
 
-import threading
 import time
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 
 from accounts.enums import EmailDelivery
 from notifications import services
 from notifications.models import Notification
 from tests import factories
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,29 +29,6 @@ def _postgres_only(settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks); `make test` runs on it")
     settings.EMAIL_BACKEND = "tests.notifications.test_concurrency.SlowBackend"
-
-
-def _run_together(*functions):
-    """Start the functions in threads at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what was raised
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture
@@ -82,7 +59,7 @@ def test_digest_runs_at_once_send_each_row_once(request, programme, gap):
             subjects.append(f"row-{reader.pk}-{n}")
             factories.NotificationFactory(recipient=reader, subject=subjects[-1])
 
-    results = _run_together(services.digests_send, services.digests_send, services.digests_send)
+    results = run_together(services.digests_send, services.digests_send, services.digests_send)
 
     assert all(isinstance(result, int) for result in results), results
     assert sum(results) == len(readers)
@@ -96,7 +73,7 @@ def test_digest_runs_at_once_send_each_row_once(request, programme, gap):
 def test_two_workers_sending_the_same_row_send_it_once(municipal_user):
     for _ in range(5):
         row = factories.NotificationFactory(recipient=municipal_user)
-        results = _run_together(*[lambda pk=row.pk: services.notification_send(notification_id=pk)] * 3)
+        results = run_together(*[lambda pk=row.pk: services.notification_send(notification_id=pk)] * 3)
         assert sorted(results) == [False, False, True], results
     assert len(mail.outbox) == 5
 
@@ -110,7 +87,7 @@ def test_scheduling_the_same_key_at_once_creates_one_row(municipal_user):
             time.sleep(0.2)  # both transactions are open at the same time
         return row.pk
 
-    results = _run_together(schedule, schedule)
+    results = run_together(schedule, schedule)
     assert all(isinstance(result, int) for result in results), results
     assert results[0] == results[1]
     assert Notification.objects.filter(unique_key="same-event").count() == 1
