@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_filters",
@@ -89,6 +90,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields render through templates/django/forms/field.html (labels with a required marker, no colon).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dxshare.sqlite3'}")}
