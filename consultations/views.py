@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scope
+from accounts.enums import Role
 from consultations import permissions, selectors, services
 from consultations.enums import Party, Status
 from consultations.filters import ConsultationFilter
@@ -39,7 +40,7 @@ def _detail_with_errors(request, pk, **forms):
 def consultation_list(request):
     """The requesting side sees its organisation's requests; specialists and the centre get the filtered queue."""
     user = request.user
-    if user.role == "municipal":
+    if user.role == Role.MUNICIPAL:
         page = Paginator(selectors.organisation_requests_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "consultations/own_list.html", {"page": page, "can_file": permissions.can_file(user)})
     years = range(current_fiscal_year(), current_fiscal_year() - 5, -1)
