@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +20,17 @@ class ConsultationFilter(django_filters.FilterSet):
     domain = django_filters.ChoiceFilter(label=_("Domain"), choices=Domain.choices, field_name="specialist__domain")
     urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices)
     fiscal_year = django_filters.TypedChoiceFilter(label=_("Fiscal year"), method="in_fiscal_year", coerce=int)
-    submitted = django_filters.DateFromToRangeFilter(
-        label=_("Submitted between"),
+    submitted_from = django_filters.DateFilter(
+        label=_("Submitted on or after"),
         field_name="submitted_at__date",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("Submitted on or before"),
+        field_name="submitted_at__date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
