@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from consultations.models import Attachment, Consultation, Event, Message, Routing, Watcher
+from consultations.models import Attachment, Consultation, Event, Message, ReferenceCounter, Routing, Watcher
 
 
 class RoutingInline(admin.TabularInline):
@@ -69,3 +69,18 @@ class EventAdmin(admin.ModelAdmin):
 class WatcherAdmin(admin.ModelAdmin):
     list_display = ["consultation", "user"]
     raw_id_fields = ["consultation", "user"]
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    """Read-only: the numbers are taken under a row lock by the submit service, never by hand."""
+
+    list_display = ["programme", "fiscal_year", "last"]
+    list_filter = ["programme", "fiscal_year"]
+    search_fields = ["programme__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

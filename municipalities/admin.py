@@ -44,3 +44,11 @@ class ProgrammeTargetAdmin(admin.ModelAdmin):
     list_display = ["programme", "fiscal_year", "metric", "value"]
     list_filter = ["programme", "fiscal_year", "metric"]
     search_fields = ["programme__name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "programme", "joined_on"]
+    list_filter = ["programme"]
+    search_fields = ["municipality__name", "municipality__code", "programme__name"]
+    autocomplete_fields = ["municipality"]
