@@ -108,6 +108,8 @@ class Consultation(models.Model):
         ]
         indexes = [
             models.Index(fields=["programme", "status", "submitted_at"], name="consult_prog_status_idx"),
+            # The queue's default order: newest first, limited to a page (an index scan instead of a sort).
+            models.Index(fields=["programme", "-submitted_at", "-id"], name="consult_prog_newest_idx"),
             models.Index(fields=["organisation", "status"], name="consult_org_status_idx"),
             models.Index(fields=["specialist", "status"], name="consult_spec_status_idx"),
         ]
