@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import Status, Urgency
 from consultations.models import Consultation
-from dxshare.fiscal import fiscal_year_span
+from dxshare.fiscal import fiscal_year_label, fiscal_year_span
 from municipalities.models import LocalGovernment
 from specialists.enums import Domain
 
@@ -60,9 +60,7 @@ class ConsultationFilter(django_filters.FilterSet):
             self.filters["organisation"].queryset = LocalGovernment.objects.filter(
                 Q(membership__programme=programme) | Q(pk=programme.prefecture_id)
             ).order_by("code")
-        self.filters["fiscal_year"].extra["choices"] = [
-            (year, _("FY%(year)s") % {"year": year}) for year in fiscal_years
-        ]
+        self.filters["fiscal_year"].extra["choices"] = [(year, fiscal_year_label(year)) for year in fiscal_years]
 
     def assigned_to_me(self, queryset, name, value):
         if value and self.request is not None:

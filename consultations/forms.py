@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import HelpFormat, Status, Urgency
+from consultations.enums import Status
 from consultations.models import Consultation
 from consultations.uploads import check_upload
 from specialists.enums import Domain
@@ -149,6 +149,3 @@ class AcceptForm(forms.Form):
         ],
     )
     comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-URGENCY_AND_HELP = (Urgency, HelpFormat)  # re-exported for templates' legends

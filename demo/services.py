@@ -14,7 +14,7 @@ from accounts.services import user_create
 from demo.consultations import demo_consultations
 from dxshare.fiscal import current_fiscal_year
 from municipalities.enums import TargetMetric
-from municipalities.models import LocalGovernment, Programme
+from municipalities.models import LocalGovernment
 from municipalities.services import local_governments_import, prefecture_details_import, programme_create_or_update
 from specialists.enums import Domain
 from specialists.models import Specialist
@@ -190,7 +190,3 @@ def demo_seed() -> list[DemoLogin]:
     admin = _person("admin@dxshare.example", "サイト管理者", Role.SITE_ADMIN, is_staff=True, is_superuser=True)
     logins.insert(0, DemoLogin(admin.email, Role.SITE_ADMIN, "Django admin"))
     return logins
-
-
-def demo_programme() -> Programme:
-    return Programme.objects.get(slug="ehime")

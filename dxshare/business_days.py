@@ -27,14 +27,3 @@ def business_days_between(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     return sum(1 for offset in range(1, (end - start).days + 1) if is_business_day(start + dt.timedelta(days=offset)))
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` business days after `start`."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_business_day(day):
-            remaining -= 1
-    return day

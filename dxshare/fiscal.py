@@ -24,11 +24,6 @@ def current_fiscal_year() -> int:
     return fiscal_year_of(timezone.now())
 
 
-def fiscal_year_dates(fiscal_year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of the fiscal year (both inclusive)."""
-    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
-
-
 def fiscal_year_span(fiscal_year: int) -> tuple[dt.datetime, dt.datetime]:
     """Aware datetimes [start, end) in the current time zone, for filtering timestamp columns."""
     tz = timezone.get_current_timezone()
