@@ -64,15 +64,6 @@ def can_see_programme(user, programme) -> bool:
     return is_site_admin(user) or (is_signed_in(user) and user.programme_id == programme.pk)
 
 
-def can_see_organisation(user, organisation, programme) -> bool:
-    """May the user see this organisation's pages in this programme?"""
-    if not can_see_programme(user, programme):
-        return False
-    if user.role == Role.MUNICIPAL:
-        return user.organisation_id == organisation.pk
-    return True
-
-
 def can_invite(user, programme=None) -> bool:
     """Coordinators and the centre head invite people into their own programme; site admins anywhere."""
     if is_site_admin(user):

@@ -22,16 +22,12 @@ def member_municipalities_visible_to(user) -> QuerySet[LocalGovernment]:
     )
 
 
-def programme_overview(programme: Programme) -> Programme:
-    """The programme with what its overview page shows, in a fixed number of queries."""
-    return (
-        Programme.objects.select_related("prefecture")
-        .prefetch_related(
-            Prefetch(
-                "membership_set",
-                queryset=Membership.objects.select_related("municipality__region").order_by("municipality__code"),
-            ),
-            Prefetch("targets", queryset=ProgrammeTarget.objects.order_by("-fiscal_year", "metric")),
-        )
-        .get(pk=programme.pk)
+def programme_overviews_visible_to(user) -> QuerySet[Programme]:
+    """Programmes the user may open, with what the overview page shows, in a fixed number of queries."""
+    return programmes_visible_to(user).prefetch_related(
+        Prefetch(
+            "membership_set",
+            queryset=Membership.objects.select_related("municipality__region").order_by("municipality__code"),
+        ),
+        Prefetch("targets", queryset=ProgrammeTarget.objects.order_by("-fiscal_year", "metric")),
     )

@@ -19,8 +19,7 @@ def programme_list(request):
 
 @login_required
 def programme_detail(request, slug):
-    programme = get_object_or_404(selectors.programmes_visible_to(request.user), slug=slug)
-    programme = selectors.programme_overview(programme)
+    programme = get_object_or_404(selectors.programme_overviews_visible_to(request.user), slug=slug)
     fiscal_year = current_fiscal_year()
     return render(
         request,

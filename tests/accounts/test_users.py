@@ -7,6 +7,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
 from municipalities.models import LocalGovernment
+from municipalities.selectors import member_municipalities_visible_to
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +110,8 @@ class TestScope:
     ):
         assert scope.can_see_programme(coordinator, programme)
         assert not scope.can_see_programme(coordinator, other_programme)
-        assert scope.can_see_organisation(municipal_user, municipality, programme)
-        assert not scope.can_see_organisation(municipal_user, other_municipality, programme)
+        assert list(member_municipalities_visible_to(municipal_user)) == [municipality]
+        assert set(member_municipalities_visible_to(coordinator)) == {municipality, other_municipality}
         assert scope.can_invite(coordinator, programme) and not scope.can_invite(coordinator, other_programme)
         assert not scope.can_invite(municipal_user)
         assert Role.CENTRE_HEAD not in scope.invitable_roles(coordinator)
