@@ -1,35 +1,44 @@
-"""Navigation per role, built from URL names only (accounts imports no feature)."""
+"""Navigation per person, built from URL names only (accounts imports no feature)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import CENTRE_ROLES, Role
+from accounts import scope
 
-SITE_ADMIN = Role.SITE_ADMIN
-CENTRE = set(CENTRE_ROLES)
-PROGRAMME_ROLES = {Role.MUNICIPAL, Role.PREFECTURE, Role.SPECIALIST, *CENTRE_ROLES}
+
+def _in_programme(user) -> bool:
+    return scope.is_signed_in(user) and user.programme_id is not None
+
+
+def _anyone(user) -> bool:
+    return _in_programme(user) or scope.is_site_admin(user)
+
+
+def _centre_or_admin(user) -> bool:
+    return scope.is_centre(user) or scope.is_site_admin(user)
 
 
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
     label: str
-    roles: frozenset
+    shown_to: Callable[[object], bool]
     needs_programme: bool = False
 
 
 NAVIGATION = [
-    NavItem("home", _("Home"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
-    NavItem("consultations:list", _("Consultations"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
-    NavItem("consultations:inbox", _("Routing inbox"), frozenset(CENTRE | {SITE_ADMIN})),
-    NavItem("municipalities:programme", _("Programme"), frozenset(PROGRAMME_ROLES), needs_programme=True),
-    NavItem("municipalities:programme_list", _("Programmes"), frozenset({SITE_ADMIN})),
-    NavItem("specialists:list", _("Specialists"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
-    NavItem("specialists:people", _("People"), frozenset(CENTRE | {SITE_ADMIN})),
-    NavItem("notifications:preferences", _("E-mail settings"), frozenset(PROGRAMME_ROLES | {SITE_ADMIN})),
-    NavItem("admin:index", _("Admin site"), frozenset({SITE_ADMIN})),
+    NavItem("home", _("Home"), _anyone),
+    NavItem("consultations:list", _("Consultations"), _anyone),
+    NavItem("consultations:inbox", _("Routing inbox"), _centre_or_admin),
+    NavItem("municipalities:programme", _("Programme"), _in_programme, needs_programme=True),
+    NavItem("municipalities:programme_list", _("Programmes"), scope.is_site_admin),
+    NavItem("specialists:list", _("Specialists"), _anyone),
+    NavItem("specialists:people", _("People"), _centre_or_admin),
+    NavItem("notifications:preferences", _("E-mail settings"), _anyone),
+    NavItem("admin:index", _("Admin site"), scope.is_site_admin),
 ]
 
 
@@ -37,11 +46,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    role = SITE_ADMIN if user.is_superuser else user.role
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for item in NAVIGATION:
-        if role not in item.roles:
+        if not item.shown_to(user):
             continue
         try:
             if item.needs_programme:

@@ -15,8 +15,6 @@ class Role(models.TextChoices):
 ORGANISATION_ROLES = frozenset({Role.MUNICIPAL, Role.PREFECTURE})
 # The support centre: routes requests, runs events, invites people.
 CENTRE_ROLES = frozenset({Role.COORDINATOR, Role.CENTRE_HEAD})
-# Roles that see the whole programme's work (not only one organisation's).
-PROGRAMME_WIDE_ROLES = frozenset({Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD, Role.PREFECTURE})
 
 
 class Language(models.TextChoices):

@@ -5,7 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import CENTRE_ROLES, ORGANISATION_ROLES, EmailDelivery, Language, Role
+from accounts import scope
+from accounts.enums import ORGANISATION_ROLES, EmailDelivery, Language, Role
 
 
 class UserManager(BaseUserManager):
@@ -101,13 +102,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name or self.email
 
+    # Who this person is, for templates: the definitions live in accounts.scope.
     @property
     def is_centre(self) -> bool:
-        return self.role in CENTRE_ROLES
+        return scope.is_centre(self)
 
     @property
     def is_site_admin(self) -> bool:
-        return self.role == Role.SITE_ADMIN or self.is_superuser
+        return scope.is_site_admin(self)
+
+    @property
+    def is_organisation_staff(self) -> bool:
+        return scope.is_organisation_staff(self)
+
+    @property
+    def is_municipal(self) -> bool:
+        return scope.is_municipal(self)
+
+    @property
+    def is_specialist(self) -> bool:
+        return scope.is_specialist(self)
 
     def clean(self):
         super().clean()

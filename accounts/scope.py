@@ -14,7 +14,9 @@ Features describe where their rows keep the programme and the organisation with 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import CENTRE_ROLES, Role
+from accounts.enums import CENTRE_ROLES, ORGANISATION_ROLES, Role
+
+# --- Who somebody is: each kind of person is defined here once; User's properties and templates ask these. ----------
 
 
 def is_signed_in(user) -> bool:
@@ -22,15 +24,26 @@ def is_signed_in(user) -> bool:
 
 
 def is_site_admin(user) -> bool:
+    """Runs the site: every programme, the Django admin."""
     return is_signed_in(user) and (user.role == Role.SITE_ADMIN or user.is_superuser)
 
 
 def is_centre(user) -> bool:
+    """The programme's support centre (coordinators and the centre head)."""
     return is_signed_in(user) and user.role in CENTRE_ROLES
+
+
+def is_organisation_staff(user) -> bool:
+    """Speaks for one local government (a member municipality or the prefecture): files requests for it."""
+    return is_signed_in(user) and user.role in ORGANISATION_ROLES and user.organisation_id is not None
 
 
 def is_municipal(user) -> bool:
     return is_signed_in(user) and user.role == Role.MUNICIPAL
+
+
+def is_specialist(user) -> bool:
+    return is_signed_in(user) and user.role == Role.SPECIALIST
 
 
 def scope_filter(user, *, programme: str, organisation: str | None = None) -> Q | None:

@@ -1,68 +1,86 @@
+"""The admin shows consultations for support and audit, but is no second way to write: requests, routings, history,
+messages and files change only through consultations.services, which lock, validate, record and notify. A site
+administrator who must correct a request's wording does it on the request's own edit page, where it is recorded."""
+
 from django.contrib import admin
 
 from consultations.models import Attachment, Consultation, Event, Message, ReferenceCounter, Routing, Watcher
 
 
-class RoutingInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Nothing added, changed or deleted here: the rows are written by the services and kept as history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoutingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Routing
     extra = 0
-    raw_id_fields = ["specialist", "routed_by"]
-    readonly_fields = ["routed_at"]
+    fields = ["specialist", "domain", "routed_by", "routed_at", "reason", "is_current", "handed_back_at"]
+    readonly_fields = fields
 
 
-class MessageInline(admin.StackedInline):
+class MessageInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Message
     extra = 0
-    raw_id_fields = ["author"]
+    fields = ["author", "kind", "body", "created_at"]
+    readonly_fields = fields
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Event
     extra = 0
-    raw_id_fields = ["actor"]
-    readonly_fields = ["created_at"]
+    fields = ["kind", "from_status", "to_status", "actor", "internal", "data", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "title", "organisation", "status", "urgency", "specialist", "submitted_at"]
     list_filter = ["status", "urgency", "help_format", "confidential", "programme", "specialist__domain"]
-    search_fields = ["reference", "title", "description", "organisation__name"]
-    raw_id_fields = ["requester", "specialist", "organisation"]
+    search_fields = ["reference", "title"]
     list_select_related = ["organisation", "specialist__user"]
-    date_hierarchy = "submitted_at"
+    show_full_result_count = False  # no COUNT(*) over every programme's requests on each list view
+    exclude = ["search_text", "suggestion"]
     inlines = [RoutingInline, MessageInline, EventInline]
 
 
 @admin.register(Routing)
-class RoutingAdmin(admin.ModelAdmin):
+class RoutingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["consultation", "specialist", "domain", "suggested_domain", "routed_by", "routed_at", "is_current"]
     list_filter = ["domain", "is_current"]
     search_fields = ["consultation__reference", "reason"]
-    raw_id_fields = ["consultation", "specialist", "routed_by"]
+    show_full_result_count = False
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["consultation", "author", "kind", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["consultation__reference", "body"]
-    raw_id_fields = ["consultation", "author"]
+    search_fields = ["consultation__reference"]
+    show_full_result_count = False
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "consultation", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name", "consultation__reference"]
-    raw_id_fields = ["consultation", "message", "uploaded_by"]
+    show_full_result_count = False
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["consultation", "kind", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["kind", "internal"]
     search_fields = ["consultation__reference"]
-    raw_id_fields = ["consultation", "actor"]
+    show_full_result_count = False
 
 
 @admin.register(Watcher)
@@ -72,15 +90,9 @@ class WatcherAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(admin.ModelAdmin):
+class ReferenceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the numbers are taken under a row lock by the submit service, never by hand."""
 
     list_display = ["programme", "fiscal_year", "last"]
     list_filter = ["programme", "fiscal_year"]
     search_fields = ["programme__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

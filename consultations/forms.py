@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from consultations import workflow
 from consultations.enums import Status
 from consultations.models import Consultation
 from consultations.uploads import check_upload
@@ -112,15 +113,7 @@ class ReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (only the support centre and the specialists see it)"), required=False
     )
-    then = forms.ChoiceField(
-        label=_("And then"),
-        required=False,
-        choices=[
-            ("", _("Keep the status")),
-            ("waiting", _("Ask the municipality for information")),
-            ("answered", _("Mark as answered")),
-        ],
-    )
+    then = forms.ChoiceField(label=_("And then"), required=False, choices=workflow.REPLY_THEN_CHOICES)
 
     def __init__(self, *args, allow_internal: bool, allow_then: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,8 +124,19 @@ class ReplyForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    to_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(
+        choices=[(status, Status(status).label) for status in workflow.STATUS_FORM_TARGETS], widget=forms.HiddenInput
+    )
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this request not fit you?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the support centre, which routes the request again. Not shown to the municipality."),
+    )
 
 
 class AcceptForm(forms.Form):

@@ -7,14 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consultations.enums import (
-    OPEN_STATUSES,
-    EventKind,
-    HelpFormat,
-    MessageKind,
-    Status,
-    Urgency,
-)
+from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urgency
+from consultations.workflow import OPEN_STATUSES, WORKLOAD_STATUSES
 from specialists.enums import Domain
 
 
@@ -73,6 +67,14 @@ class Consultation(models.Model):
     suggested_domain = models.CharField(_("suggested domain"), max_length=16, choices=Domain.choices, blank=True)
     suggestion = models.JSONField(_("suggestion details"), default=dict, blank=True)
 
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Reference, subject, description and organisation, normalised for search (dxshare.textsearch)."),
+    )
+
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -106,12 +108,23 @@ class Consultation(models.Model):
                 condition=models.Q(status=Status.DRAFT, reference="") | ~models.Q(status=Status.DRAFT),
             ),
         ]
+        # Each list reads one of these in its sort order from the cursor on (dxshare.paging), so a page costs the
+        # same at 200,000 requests as at 2,000. The bigram index for search is created by migration 0004 (PostgreSQL).
         indexes = [
-            models.Index(fields=["programme", "status", "submitted_at"], name="consult_prog_status_idx"),
-            # The queue's default order: newest first, limited to a page (an index scan instead of a sort).
+            # The queue: newest first, or by last change; and the same within one status (inbox, status filter).
             models.Index(fields=["programme", "-submitted_at", "-id"], name="consult_prog_newest_idx"),
-            models.Index(fields=["organisation", "status"], name="consult_org_status_idx"),
-            models.Index(fields=["specialist", "status"], name="consult_spec_status_idx"),
+            models.Index(fields=["programme", "-updated_at", "-id"], name="consult_prog_updated_idx"),
+            models.Index(fields=["programme", "status", "-submitted_at", "-id"], name="consult_prog_status_idx"),
+            # A municipality's own list, newest first (drafts included, so by creation).
+            models.Index(fields=["organisation", "-created_at", "-id"], name="consult_org_newest_idx"),
+            # A specialist's own requests, newest first.
+            models.Index(fields=["specialist", "-submitted_at", "-id"], name="consult_spec_newest_idx"),
+            # Open workload per specialist (route page): only the open requests are in this index.
+            models.Index(
+                fields=["specialist"],
+                condition=models.Q(status__in=sorted(WORKLOAD_STATUSES)),
+                name="consult_spec_open_idx",
+            ),
         ]
 
     def __str__(self):
@@ -127,6 +140,10 @@ class Consultation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
 
 
 class ReferenceCounter(models.Model):
@@ -158,6 +175,8 @@ class Routing(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     suggested_domain = models.CharField(_("suggested domain"), max_length=16, blank=True)
     is_current = models.BooleanField(default=True)
+    handed_back_at = models.DateTimeField(_("handed back at"), null=True, blank=True)
+    hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
 
     class Meta:
         verbose_name = _("routing decision")

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations import permissions
+from consultations import permissions, workflow
 from consultations.enums import Status
 from notifications.services import notification_schedule
 from specialists.selectors import centre_staff
@@ -138,11 +138,26 @@ def message_posted(consultation, message) -> None:
     )
 
 
+def handed_back(consultation, routing, *, by) -> None:
+    """The centre hears at once that a request is back in its inbox, and why (internal: the reason is for them)."""
+    _send(
+        consultation,
+        centre_staff(consultation.programme),
+        kind="consultation.handed_back",
+        actor=by,
+        internal=True,
+        headline=lambda user: (
+            _("%(who)s handed %(reference)s back to the support centre: it waits to be routed again.")
+            % {"who": by.full_name, "reference": consultation.reference}
+        ),
+        excerpt=routing.hand_back_reason,
+        key=f"consultation:{consultation.pk}:routing:{routing.pk}:handed_back",
+    )
+
+
 def status_changed(consultation, *, from_status: str, by, reason: str = "") -> None:
-    if consultation.status not in (Status.WAITING, Status.ANSWERED, Status.CLOSED, Status.IN_PROGRESS):
+    if not workflow.notifies_watchers(from_status, consultation.status):
         return
-    if consultation.status == Status.IN_PROGRESS and from_status != Status.CLOSED:
-        return  # work starting or resuming is no news; a reopened request is
     _send(
         consultation,
         _watchers(consultation),

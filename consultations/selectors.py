@@ -1,67 +1,122 @@
-"""Reads of consultations, always through the user's scope (accounts.scope) and the confidentiality rule."""
+"""Reads of consultations, always through the one visibility rule (permissions.visible_filter).
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+Lists come a page at a time through keyset paging (dxshare.paging): each reads an index in its sort order from the
+cursor on and counts only up to a cap, so their cost does not grow with the programme's history.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import scope
-from accounts.enums import Role
-from consultations.enums import WORKLOAD_STATUSES, MessageKind, Status
-from consultations.models import Attachment, Consultation, Event, Message, Routing
-from consultations.permissions import can_see_internal, sees_internal
+from consultations import workflow
+from consultations.enums import MessageKind, Status
+from consultations.filters import ConsultationFilter
+from consultations.models import Attachment, Consultation, Event, Message, Routing, Watcher
+from consultations.permissions import can_see_internal, mark_visible, sees_internal, visible_filter
+from dxshare.paging import KeysetPage, paginate
 from specialists.models import Specialist
 
-
-def visible_filter(user) -> Q:
-    """Q of the consultations this user may see. permissions.can_view is the same rule for one object."""
-    not_draft = ~Q(status=Status.DRAFT)
-    own_drafts = Q(status=Status.DRAFT, requester_id=user.pk) if scope.is_signed_in(user) else Q(pk__in=[])
-    if not scope.is_signed_in(user):
-        return Q(pk__in=[])
-    if scope.is_site_admin(user):
-        return not_draft | own_drafts
-    programme_q = scope.scope_filter(user, programme="programme")
-    if user.role in (Role.MUNICIPAL, Role.PREFECTURE):
-        own_organisation = Q(organisation_id=user.organisation_id) & (not_draft | own_drafts)
-        if user.role == Role.MUNICIPAL:
-            return programme_q & own_organisation
-        return programme_q & (own_organisation | (not_draft & Q(confidential=False)))
-    if user.role == Role.SPECIALIST:
-        return programme_q & not_draft & (Q(confidential=False) | Q(specialist__user_id=user.pk))
-    return programme_q & not_draft  # the support centre
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+INBOX_ORDER = ("submitted_at", "id")  # oldest first: the longest wait on top
+OWN_LIST_ORDER = ("-created_at", "-id")  # drafts have no submission time yet
 
 
 def consultations_visible_to(user) -> QuerySet[Consultation]:
     return Consultation.objects.filter(visible_filter(user))
 
 
+def consultation_visible_to(user, pk, *, related=("specialist__user",)) -> Consultation:
+    """One consultation the user may see (raises Consultation.DoesNotExist otherwise)."""
+    consultation = consultations_visible_to(user).select_related(*related).get(pk=pk)
+    return mark_visible(consultation, user)
+
+
 def _listing(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
     return queryset.select_related("organisation", "requester", "specialist__user")
 
 
-def inbox_for(user) -> QuerySet[Consultation]:
-    """Unrouted requests, oldest first: what the centre must route."""
-    return _listing(consultations_visible_to(user).filter(status=Status.SUBMITTED)).order_by("submitted_at", "id")
+def inbox_page(user, *, cursor: str | None = None) -> KeysetPage:
+    """Requests waiting to be routed, oldest first, each marked if its specialist handed it back."""
+    handed_back = Exists(Routing.objects.filter(consultation=OuterRef("pk"), handed_back_at__isnull=False))
+    queryset = _listing(consultations_visible_to(user).filter(status=workflow.INBOX_STATUS)).annotate(
+        was_handed_back=handed_back
+    )
+    return paginate(queryset, INBOX_ORDER, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
 
 
-def queue_for(user) -> QuerySet[Consultation]:
-    """Everything submitted that the user may see (specialists and the centre), filtered by the FilterSet."""
-    return _listing(consultations_visible_to(user).exclude(status=Status.DRAFT))
+@dataclass
+class Queue:
+    filter: ConsultationFilter
+    page: KeysetPage
 
 
-def organisation_requests_for(user) -> QuerySet[Consultation]:
-    """The requesting side's own list: their organisation's requests and their own drafts."""
-    return _listing(consultations_visible_to(user).filter(organisation_id=user.organisation_id)).order_by("-created_at")
+def queue(user, *, data, cursor: str | None = None, programme=None, fiscal_years=()) -> Queue:
+    """Everything submitted that the user may see (specialists, the centre, prefecture staff), filtered and sorted."""
+    filterset = ConsultationFilter(
+        data or None,
+        queryset=_listing(consultations_visible_to(user).exclude(status=Status.DRAFT)),
+        programme=programme,
+        fiscal_years=fiscal_years,
+        user=user,
+    )
+    page = paginate(filterset.qs, filterset.keyset_ordering(), cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
+    return Queue(filter=filterset, page=page)
+
+
+def organisation_requests_page(user, *, cursor: str | None = None) -> KeysetPage:
+    """The requesting side's own list: their organisation's requests and their own drafts, newest first."""
+    queryset = _listing(consultations_visible_to(user).filter(organisation_id=user.organisation_id))
+    return paginate(queryset, OWN_LIST_ORDER, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
 
 
 def specialist_workloads(programme, *, day=None) -> list[Specialist]:
-    """Active specialists of the programme with their open workload, in one query."""
+    """Active specialists of the programme with their open workload. The count reads only open requests (a partial
+    index holds exactly them), so it does not grow with everything each specialist ever handled."""
+    open_requests = (
+        Consultation.objects.filter(specialist=OuterRef("pk"), status__in=sorted(workflow.WORKLOAD_STATUSES))
+        .order_by()
+        .values("specialist")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Specialist.objects.filter(user__programme=programme, user__is_active=True)
         .active_on(day or timezone.localdate())
         .select_related("user")
-        .annotate(open_count=Count("consultations", filter=Q(consultations__status__in=list(WORKLOAD_STATUSES))))
+        .annotate(open_count=Coalesce(Subquery(open_requests, output_field=IntegerField()), Value(0)))
         .order_by("domain", "user__full_name")
     )
+
+
+@dataclass
+class RoutePage:
+    consultation: Consultation
+    workloads: list[Specialist]
+    routings: list[Routing]
+
+    @property
+    def suggested(self) -> Specialist | None:
+        return next((s for s in self.workloads if s.domain == self.consultation.suggested_domain), None)
+
+    @property
+    def specialist_ids(self) -> list[int]:
+        return [s.pk for s in self.workloads]
+
+
+def route_page(user, pk) -> RoutePage:
+    consultation = consultation_visible_to(user, pk, related=("specialist__user", "organisation", "programme"))
+    routings = list(consultation.routings.select_related("specialist__user", "routed_by"))
+    return RoutePage(consultation, specialist_workloads(consultation.programme), routings)
+
+
+def routable_specialists(programme) -> QuerySet[Specialist]:
+    """The specialists a request may be routed to (the route form's choices)."""
+    return Specialist.objects.filter(user__programme=programme, user__is_active=True).active_on(
+        timezone.localdate()
+    ).select_related("user")
 
 
 def routed_history(programme, *, limit: int = 2000) -> list[tuple[str, str]]:
@@ -81,9 +136,10 @@ def consultation_for_detail(user, pk: int) -> Consultation:
     if not sees_internal(user):
         messages = messages.filter(kind=MessageKind.REPLY)
         events = events.filter(internal=False)
-    return (
+    consultation = (
         consultations_visible_to(user)
         .select_related("organisation", "requester", "specialist__user", "programme")
+        .annotate(is_watching=Exists(Watcher.objects.filter(consultation=OuterRef("pk"), user_id=user.pk)))
         .prefetch_related(
             Prefetch("messages", queryset=messages, to_attr="visible_messages"),
             Prefetch("events", queryset=events, to_attr="visible_events"),
@@ -92,14 +148,10 @@ def consultation_for_detail(user, pk: int) -> Consultation:
                 queryset=Attachment.objects.filter(message__isnull=True),
                 to_attr="request_attachments",
             ),
-            Prefetch(
-                "routings",
-                queryset=Routing.objects.select_related("specialist__user", "routed_by"),
-                to_attr="all_routings",
-            ),
         )
         .get(pk=pk)
     )
+    return mark_visible(consultation, user)
 
 
 def attachment_visible_to(user, pk: int) -> Attachment:
@@ -107,6 +159,7 @@ def attachment_visible_to(user, pk: int) -> Attachment:
     attachment = Attachment.objects.select_related("consultation__specialist", "message").get(
         pk=pk, consultation__in=consultations_visible_to(user)
     )
+    mark_visible(attachment.consultation, user)
     if attachment.message_id and attachment.message.is_internal and not can_see_internal(user, attachment.consultation):
         raise Attachment.DoesNotExist
     return attachment

@@ -1,6 +1,8 @@
 """Writes on consultations. Every change goes through here: atomic, validated, recorded, notified after commit.
 
-Transitions are checked against consultations.enums.TRANSITIONS; views never decide them.
+Each action a person takes is one service call (one transaction). Transitions are checked against
+consultations.workflow; views never decide them. A service first locks the request through the same visibility
+rule the pages use (permissions.visible_filter), so nobody changes what they could not open.
 """
 
 import datetime as dt
@@ -12,11 +14,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations import notify, permissions, selectors
+from consultations import notify, permissions, selectors, workflow
 from consultations.classifier import DomainClassifier
-from consultations.enums import EventKind, MessageKind, Party, Status, allowed
+from consultations.enums import EventKind, MessageKind, Status
 from consultations.models import Attachment, Consultation, Event, Message, ReferenceCounter, Routing, Watcher
 from consultations.uploads import CheckedFile
+from consultations.workflow import Party
+from dxshare import textsearch
 from dxshare.fiscal import fiscal_year_of
 
 EDITABLE_FIELDS = (
@@ -35,8 +39,30 @@ class ConsultationConflict(Exception):
     """Somebody else changed the request first; the message says who and what."""
 
 
-def _lock(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+def _lock_for(user, consultation: Consultation) -> Consultation:
+    """The request's row locked until commit, read through the user's visibility: PermissionDenied if they may not
+    see it (views already answered 404 for that; this guards every other caller)."""
+    try:
+        locked = (
+            Consultation.objects.select_for_update(of=("self",))
+            .filter(permissions.visible_filter(user))
+            .get(pk=consultation.pk)
+        )
+    except Consultation.DoesNotExist as missing:
+        raise PermissionDenied from missing
+    return permissions.mark_visible(locked, user)
+
+
+def _index(consultation: Consultation) -> None:
+    """Refresh the search text (dxshare.textsearch) from the fields people search by."""
+    organisation = consultation.organisation
+    consultation.search_text = textsearch.document(
+        consultation.reference,
+        consultation.title,
+        consultation.description,
+        organisation.name,
+        organisation.name_en,
+    )
 
 
 def _record(consultation, actor, kind, *, from_status="", to_status="", internal=False, **data) -> Event:
@@ -76,7 +102,7 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
 
     `changes` are further fields saved in the same UPDATE (e.g. the reference number given on submission)."""
     from_status = consultation.status
-    if not allowed(from_status, to_status, _parties(by, consultation, system=system)):
+    if not workflow.allowed(from_status, to_status, _parties(by, consultation, system=system)):
         raise ValidationError(
             _("A request that is %(current)s cannot become %(target)s.")
             % {"current": Status(from_status).label, "target": Status(to_status).label},
@@ -121,17 +147,29 @@ def consultation_save_draft(
             **{key: fields[key] for key in EDITABLE_FIELDS if key in fields},
         )
         consultation.full_clean()
+        _index(consultation)
         consultation.save()
         _record(consultation, author, EventKind.CREATED)
     else:
-        consultation = _lock(consultation)
-        if consultation.status != Status.DRAFT or consultation.requester_id != author.pk:
+        consultation = _lock_for(author, consultation)
+        if not consultation.is_draft or consultation.requester_id != author.pk:
             raise ValidationError(_("Only your own drafts can be changed here."))
         _apply_fields(consultation, fields)
         consultation.full_clean()
+        _index(consultation)
         consultation.save()
     _attach(consultation, list(files), author)
     return consultation
+
+
+@transaction.atomic
+def consultation_update_draft(
+    *, author, consultation: Consultation, fields: dict, files: list[CheckedFile] = (), submit: bool
+) -> Consultation:
+    """Save changes to one's own draft and, if asked, submit it: one transaction, so a refused submission keeps
+    nothing half-done."""
+    consultation = consultation_save_draft(author=author, fields=fields, files=files, consultation=consultation)
+    return consultation_submit(consultation=consultation, by=author) if submit else consultation
 
 
 def _next_reference(programme, fiscal_year: int) -> tuple[int, str]:
@@ -168,18 +206,20 @@ def suggest_domain(consultation: Consultation):
 
 @transaction.atomic
 def consultation_submit(*, consultation: Consultation, by) -> Consultation:
-    consultation = _lock(consultation)
+    consultation = _lock_for(by, consultation)
     if consultation.requester_id != by.pk:
         raise PermissionDenied
     consultation.full_clean()
     if not consultation.description.strip():
         raise ValidationError({"description": _("Describe what you need help with.")})
-    if not allowed(consultation.status, Status.SUBMITTED, permissions.parties(by, consultation)):
+    if not consultation.is_draft:
         raise ValidationError(_("This request has already been submitted."), code="state")
     now = timezone.now()
     fiscal_year = fiscal_year_of(now)
     sequence, reference = _next_reference(consultation.programme, fiscal_year)
     suggestion = suggest_domain(consultation)
+    consultation.reference = reference
+    _index(consultation)
     _transition(
         consultation,
         Status.SUBMITTED,
@@ -190,6 +230,7 @@ def consultation_submit(*, consultation: Consultation, by) -> Consultation:
         submitted_at=now,
         suggested_domain=suggestion.domain or "",
         suggestion=suggestion_as_data(suggestion),
+        search_text=consultation.search_text,
     )
     Watcher.objects.get_or_create(consultation=consultation, user=by)
     notify.submitted(consultation)
@@ -214,12 +255,13 @@ def _apply_fields(consultation, fields: dict) -> dict:
 
 @transaction.atomic
 def consultation_edit(*, consultation: Consultation, by, fields: dict) -> Consultation:
-    consultation = _lock(consultation)
+    consultation = _lock_for(by, consultation)
     if not permissions.can_edit(by, consultation):
         raise PermissionDenied
     changed = _apply_fields(consultation, fields)
     if changed:
         consultation.full_clean()
+        _index(consultation)
         consultation.save()
         _record(consultation, by, EventKind.EDITED, fields=sorted(changed))
     return consultation
@@ -234,7 +276,7 @@ def consultation_route(
 ) -> Routing:
     """Assign exactly one specialist. `expected_specialist_id` is who the router saw assigned (None: nobody):
     if somebody else routed the request meanwhile, ConsultationConflict says so and nothing changes."""
-    consultation = _lock(consultation)
+    consultation = _lock_for(by, consultation)
     if not permissions.can_route(by, consultation):
         raise ValidationError(_("This request cannot be routed in its current state."), code="state")
     current = consultation.routings.select_related("specialist__user", "routed_by").filter(is_current=True).first()
@@ -266,6 +308,7 @@ def consultation_route(
         suggested_domain=consultation.suggested_domain,
     )
     previous_specialist = current.specialist if current else None
+    # A request handed back is routed again from the inbox: that is a new routing, not a change of somebody's.
     consultation.specialist = specialist
     consultation.save(update_fields=["specialist", "updated_at"])
     _record(
@@ -305,7 +348,7 @@ def consultation_reply(
     The row lock orders a reply and a concurrent close: the message is always kept; on a request closed
     meanwhile it changes no status (the view tells the author so).
     """
-    consultation = _lock(consultation)
+    consultation = _lock_for(author, consultation)
     if not body.strip():
         raise ValidationError({"body": _("Write a message.")})
     can_post = permissions.can_add_note if internal else permissions.can_reply
@@ -321,48 +364,80 @@ def consultation_reply(
     _record(
         consultation, author, EventKind.NOTE if internal else EventKind.REPLIED, internal=internal, message=message.pk
     )
-    if not internal:
-        sides = permissions.parties(author, consultation)
-        requester_adds_information = Party.REQUESTER in sides and consultation.status in (
-            Status.WAITING,
-            Status.ANSWERED,
-        )
-        adviser_starts = bool(sides & {Party.ASSIGNEE, Party.CENTRE}) and consultation.status == Status.ROUTED
-        if requester_adds_information or (adviser_starts and not then):
-            _transition(consultation, Status.IN_PROGRESS, by=author)
-        if then == "answered":
-            _transition(consultation, Status.ANSWERED, by=author)
-        elif then == "waiting":
-            _transition(consultation, Status.WAITING, by=author)
+    if not internal and not consultation.is_closed:
+        for step in workflow.statuses_after_reply(
+            consultation.status, permissions.parties(author, consultation), then
+        ):
+            _transition(consultation, step, by=author)
+    message.consultation = consultation  # the caller reads the status it left (e.g. closed meanwhile)
     notify.message_posted(consultation, message)
     return message
 
 
-REASON_REQUIRED = {(Status.CLOSED, Status.IN_PROGRESS)}
-
-
 @transaction.atomic
 def consultation_change_status(*, consultation: Consultation, to_status: str, by, reason: str = "") -> Consultation:
-    """A status change on its own (start work, ask for information, mark answered, close, reopen)."""
-    consultation = _lock(consultation)
-    if not permissions.can_view(by, consultation):
-        raise PermissionDenied
-    closing_unanswered = to_status == Status.CLOSED and consultation.status != Status.ANSWERED
-    requester_withdraws = closing_unanswered and Party.REQUESTER in permissions.parties(by, consultation)
-    if ((consultation.status, to_status) in REASON_REQUIRED or closing_unanswered) and not reason.strip():
+    """A status change on its own (start work, ask for information, mark answered, close, reopen).
+
+    Submitting, routing, accepting an answer and handing back are their own services."""
+    consultation = _lock_for(by, consultation)
+    if to_status not in workflow.STATUS_FORM_TARGETS:
+        raise ValidationError(_("This change is made with its own form."), code="transition")
+    from_status = consultation.status
+    if workflow.reason_required(from_status, to_status) and not reason.strip():
+        requester_withdraws = to_status == Status.CLOSED and Party.REQUESTER in permissions.parties(by, consultation)
         raise ValidationError(
             {"reason": _("Give a reason for withdrawing the request.") if requester_withdraws else _("Give a reason.")}
         )
-    from_status = consultation.status
     _transition(consultation, to_status, by=by, reason=reason.strip())
     notify.status_changed(consultation, from_status=from_status, by=by, reason=reason.strip())
     return consultation
 
 
 @transaction.atomic
+def consultation_hand_back(*, consultation: Consultation, by, reason: str) -> Consultation:
+    """The assigned specialist returns the request to the centre's routing inbox, with a reason for the centre.
+
+    The routing ends (kept in the history with the reason), the request has no specialist and waits to be routed
+    again. Refused with a message, changing nothing, when the request is not the person's or is no longer theirs."""
+    consultation = _lock_for(by, consultation)
+    if Party.ASSIGNEE not in permissions.parties(by, consultation):
+        raise ValidationError(
+            _("Only the specialist the request is routed to can hand it back. It is not routed to you."),
+            code="not_assignee",
+        )
+    if not workflow.may_hand_back(consultation.status, {Party.ASSIGNEE}):
+        raise ValidationError(
+            _("A request that is %(current)s cannot be handed back.") % {"current": Status(consultation.status).label},
+            code="state",
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the support centre why you hand the request back.")})
+    now = timezone.now()
+    routing = consultation.routings.select_for_update().get(is_current=True)
+    routing.is_current = False
+    routing.handed_back_at = now
+    routing.hand_back_reason = reason.strip()
+    routing.save(update_fields=["is_current", "handed_back_at", "hand_back_reason"])
+    specialist = consultation.specialist
+    _transition(consultation, Status.SUBMITTED, by=by, specialist=None)
+    _record(
+        consultation,
+        by,
+        EventKind.HANDED_BACK,
+        internal=True,
+        specialist=specialist.user.full_name,
+        domain=specialist.domain,
+        reason=routing.hand_back_reason,
+    )
+    Watcher.objects.filter(consultation=consultation, user=by).delete()
+    notify.handed_back(consultation, routing, by=by)
+    return consultation
+
+
+@transaction.atomic
 def consultation_accept(*, consultation: Consultation, by, rating: int, comment: str = "") -> Consultation:
     """The requester accepts the answer: closed, with a 1–5 satisfaction rating and an optional comment."""
-    consultation = _lock(consultation)
+    consultation = _lock_for(by, consultation)
     if not permissions.can_rate(by, consultation):
         raise ValidationError(_("Only an answered request of your organisation can be accepted."), code="state")
     if rating not in range(1, 6):
@@ -402,8 +477,7 @@ def consultations_auto_close(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def consultation_watch(*, consultation: Consultation, user, watch: bool) -> None:
-    if not permissions.can_view(user, consultation):
-        raise PermissionDenied
+    consultation = _lock_for(user, consultation)
     if watch:
         Watcher.objects.get_or_create(consultation=consultation, user=user)
     else:

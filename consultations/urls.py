@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.consultation_reply, name="reply"),
     path("<int:pk>/status/", views.consultation_status, name="status"),
     path("<int:pk>/accept/", views.consultation_accept, name="accept"),
+    path("<int:pk>/hand-back/", views.consultation_hand_back, name="hand_back"),
     path("<int:pk>/watch/", views.consultation_watch, name="watch"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

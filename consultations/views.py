@@ -1,7 +1,9 @@
+"""Thin views: read through a selector, act through one service call, render. Anything a person may not open is a
+404 (permissions.visible_filter); what they may open but not do is a 403 or a message saying why."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,61 +11,59 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scope
-from accounts.enums import Role
-from consultations import permissions, selectors, services
-from consultations.enums import Party, Status
-from consultations.filters import ConsultationFilter
-from consultations.forms import AcceptForm, ConsultationForm, ReplyForm, RouteForm, StatusForm
+from consultations import permissions, selectors, services, workflow
+from consultations.enums import Status
+from consultations.forms import AcceptForm, ConsultationForm, HandBackForm, ReplyForm, RouteForm, StatusForm
 from consultations.models import Attachment, Consultation
+from consultations.workflow import Party
 from dxshare.fiscal import current_fiscal_year
 from dxshare.forms import add_validation_errors
 from specialists.enums import Domain
-from specialists.models import Specialist
 
-PAGE_SIZE = 25
+FISCAL_YEARS_IN_FILTER = 5
 
 
-def _visible_or_404(user, pk) -> Consultation:
+def _visible_or_404(user, pk, **kwargs) -> Consultation:
     try:
-        return selectors.consultations_visible_to(user).select_related("specialist__user").get(pk=pk)
+        return selectors.consultation_visible_to(user, pk, **kwargs)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
 
 
-def _detail_with_errors(request, pk, **forms):
-    """The detail page again, with the form that failed and its messages (400: nothing was changed)."""
-    detail = selectors.consultation_for_detail(request.user, pk)
-    return render(request, "consultations/detail.html", _detail_context(request.user, detail, **forms), status=400)
+def _say_if_restarted(request, page) -> None:
+    """A cursor that is garbage, tampered with or out of date gives the first page, and says so."""
+    if page.extra.get("invalid_cursor") or page.extra.get("restarted"):
+        messages.info(request, _("That page link is no longer valid, so the list starts from the top."))
+
+
+def _cursor(request) -> str | None:
+    return request.GET.get("cursor") or None
 
 
 @login_required
 def consultation_list(request):
-    """The requesting side sees its organisation's requests; specialists and the centre get the filtered queue."""
+    """Municipal staff see their municipality's requests; specialists, the centre and the prefecture the queue."""
     user = request.user
-    if user.role == Role.MUNICIPAL:
-        page = Paginator(selectors.organisation_requests_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    if scope.is_municipal(user):
+        page = selectors.organisation_requests_page(user, cursor=_cursor(request))
+        _say_if_restarted(request, page)
         return render(request, "consultations/own_list.html", {"page": page, "can_file": permissions.can_file(user)})
-    years = range(current_fiscal_year(), current_fiscal_year() - 5, -1)
-    programme = user.programme if user.programme_id else None
-    filterset = ConsultationFilter(
-        request.GET or None,
-        queryset=selectors.queue_for(user).order_by("-submitted_at", "-id"),
-        programme=programme,
-        fiscal_years=years,
-        request=request,
+    this_year = current_fiscal_year()
+    queue = selectors.queue(
+        user,
+        data=request.GET,
+        cursor=_cursor(request),
+        programme=user.programme if user.programme_id else None,
+        fiscal_years=range(this_year, this_year - FISCAL_YEARS_IN_FILTER, -1),
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _say_if_restarted(request, queue.page)
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
         "consultations/queue.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "can_file": permissions.can_file(user),
-        },
+        {"filter": queue.filter, "page": queue.page, "query": query.urlencode(), "can_file": permissions.can_file(user)},
     )
 
 
@@ -71,8 +71,13 @@ def consultation_list(request):
 def inbox(request):
     if not (scope.is_centre(request.user) or scope.is_site_admin(request.user)):
         raise PermissionDenied
-    page = Paginator(selectors.inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.inbox_page(request.user, cursor=_cursor(request))
+    _say_if_restarted(request, page)
     return render(request, "consultations/inbox.html", {"page": page, "today": timezone.localdate()})
+
+
+def _fields(form) -> dict:
+    return {key: value for key, value in form.cleaned_data.items() if key != "attachments"}
 
 
 @login_required
@@ -81,11 +86,10 @@ def consultation_create(request):
         raise PermissionDenied
     form = ConsultationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
         submit = "save_draft" not in request.POST
         try:
             consultation = services.consultation_file(
-                author=request.user, fields=fields, files=form.cleaned_data["attachments"], submit=submit
+                author=request.user, fields=_fields(form), files=form.cleaned_data["attachments"], submit=submit
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -104,23 +108,23 @@ def consultation_edit(request, pk):
         raise PermissionDenied
     form = ConsultationForm(request.POST or None, request.FILES or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
+        submit = consultation.is_draft and "save_draft" not in request.POST
         try:
-            if consultation.status == Status.DRAFT:
-                consultation = services.consultation_save_draft(
+            if consultation.is_draft:
+                consultation = services.consultation_update_draft(
                     author=request.user,
-                    fields=fields,
-                    files=form.cleaned_data["attachments"],
                     consultation=consultation,
+                    fields=_fields(form),
+                    files=form.cleaned_data["attachments"],
+                    submit=submit,
                 )
-                if "save_draft" not in request.POST:
-                    services.consultation_submit(consultation=consultation, by=request.user)
-                    return redirect("consultations:submitted", pk=consultation.pk)
             else:
-                services.consultation_edit(consultation=consultation, by=request.user, fields=fields)
+                services.consultation_edit(consultation=consultation, by=request.user, fields=_fields(form))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
+            if submit:
+                return redirect("consultations:submitted", pk=consultation.pk)
             messages.success(request, _("Your changes are saved."))
             return redirect(consultation)
     return render(request, "consultations/form.html", {"form": form, "consultation": consultation})
@@ -129,55 +133,48 @@ def consultation_edit(request, pk):
 @login_required
 def consultation_submitted(request, pk):
     consultation = _visible_or_404(request.user, pk)
-    if consultation.status == Status.DRAFT or consultation.requester_id != request.user.pk:
+    if consultation.is_draft or consultation.requester_id != request.user.pk:
         return redirect(consultation)
     return render(request, "consultations/submitted.html", {"consultation": consultation})
 
 
-@login_required
-def consultation_detail(request, pk):
+def _detail(request, pk, *, status=200, **forms):
+    """The request's page; after a refused action, again with the form that failed and its messages (400)."""
     try:
         consultation = selectors.consultation_for_detail(request.user, pk)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
-    return render(request, "consultations/detail.html", _detail_context(request.user, consultation))
-
-
-def _detail_context(user, consultation, **forms) -> dict:
+    user = request.user
     sides = permissions.parties(user, consultation)
     can_reply = permissions.can_reply(user, consultation)
-    allow_then = bool(sides & {Party.ASSIGNEE, Party.CENTRE})
-    transitions = [
-        (to, label)
-        for to, label in (
-            (Status.IN_PROGRESS, _("Start working on it") if consultation.status == Status.ROUTED else _("Reopen")),
-            (Status.WAITING, _("Ask the municipality for information")),
-            (Status.ANSWERED, _("Mark as answered")),
-            (Status.CLOSED, _("Withdraw the request") if Party.REQUESTER in sides else _("Close without answer")),
-        )
-        if consultation.status != Status.DRAFT
-        and permissions.can_transition(user, consultation, to)
-        and not (to == Status.CLOSED and consultation.status == Status.ANSWERED)  # accepting has its own form
-    ]
-    return {
+    can_add_note = permissions.can_add_note(user, consultation)
+    context = {
         "consultation": consultation,
         "sides": sides,
+        "is_requester": Party.REQUESTER in sides,
         "sees_internal": permissions.sees_internal(user),
         "can_edit": permissions.can_edit(user, consultation),
         "can_route": permissions.can_route(user, consultation),
         "can_rate": permissions.can_rate(user, consultation),
-        "is_watching": consultation.watchers.filter(user=user).exists(),
+        "can_hand_back": permissions.can_hand_back(user, consultation),
         "reply_form": forms.get("reply_form")
         or (
-            ReplyForm(allow_internal=permissions.can_add_note(user, consultation), allow_then=allow_then)
-            if can_reply or permissions.can_add_note(user, consultation)
+            ReplyForm(allow_internal=can_add_note, allow_then=bool(sides & workflow.ADVISERS))
+            if can_reply or can_add_note
             else None
         ),
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "status_form": forms.get("status_form") or StatusForm(),
-        "transitions": transitions,
+        "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
+        "actions": workflow.status_actions(consultation.status, sides),
         "domains": dict(Domain.choices),
     }
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+@login_required
+def consultation_detail(request, pk):
+    return _detail(request, pk)
 
 
 @login_required
@@ -185,13 +182,13 @@ def _detail_context(user, consultation, **forms) -> dict:
 def consultation_reply(request, pk):
     consultation = _visible_or_404(request.user, pk)
     allow_internal = permissions.can_add_note(request.user, consultation)
-    allow_then = bool(permissions.parties(request.user, consultation) & {Party.ASSIGNEE, Party.CENTRE})
     if not (permissions.can_reply(request.user, consultation) or allow_internal):
         raise PermissionDenied
+    allow_then = bool(permissions.parties(request.user, consultation) & workflow.ADVISERS)
     form = ReplyForm(request.POST, request.FILES, allow_internal=allow_internal, allow_then=allow_then)
     if form.is_valid():
         try:
-            services.consultation_reply(
+            message = services.consultation_reply(
                 consultation=consultation,
                 author=request.user,
                 body=form.cleaned_data["body"],
@@ -202,8 +199,7 @@ def consultation_reply(request, pk):
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            consultation.refresh_from_db(fields=["status"])
-            if consultation.status == Status.CLOSED:
+            if message.consultation.is_closed:
                 messages.warning(
                     request,
                     _(
@@ -214,7 +210,7 @@ def consultation_reply(request, pk):
             else:
                 messages.success(request, _("Your message is posted."))
             return redirect(consultation)
-    return _detail_with_errors(request, pk, reply_form=form)
+    return _detail(request, pk, status=400, reply_form=form)
 
 
 @login_required
@@ -237,7 +233,27 @@ def consultation_status(request, pk):
                 request, _("The status is now: %(status)s.") % {"status": Status(form.cleaned_data["to_status"]).label}
             )
             return redirect(consultation)
-    return _detail_with_errors(request, pk, status_form=form)
+    return _detail(request, pk, status=400, status_form=form)
+
+
+@login_required
+@require_POST
+def consultation_hand_back(request, pk):
+    consultation = _visible_or_404(request.user, pk)
+    form = HandBackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_hand_back(consultation=consultation, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(reference)s is back in the support centre's routing inbox.")
+                % {"reference": consultation.reference},
+            )
+            return redirect("consultations:list")
+    return _detail(request, pk, status=400, hand_back_form=form)
 
 
 @login_required
@@ -258,21 +274,26 @@ def consultation_accept(request, pk):
         else:
             messages.success(request, _("Thank you. The request is closed."))
             return redirect(consultation)
-    return _detail_with_errors(request, pk, accept_form=form)
+    return _detail(request, pk, status=400, accept_form=form)
 
 
 @login_required
 def consultation_route(request, pk):
-    consultation = _visible_or_404(request.user, pk)
+    try:
+        page = selectors.route_page(request.user, pk)
+    except Consultation.DoesNotExist as missing:
+        raise Http404 from missing
+    consultation = page.consultation
     if not permissions.can_route(request.user, consultation):
         raise PermissionDenied
-    workloads = selectors.specialist_workloads(consultation.programme)
-    specialists = Specialist.objects.filter(pk__in=[s.pk for s in workloads]).select_related("user")
     initial = {"expected_specialist": consultation.specialist_id}
-    suggested = next((s for s in workloads if s.domain == consultation.suggested_domain), None)
-    if suggested and not consultation.specialist_id:
-        initial["specialist"] = suggested.pk
-    form = RouteForm(request.POST or None, initial=initial, specialists=specialists)
+    if page.suggested and not consultation.specialist_id:
+        initial["specialist"] = page.suggested.pk
+    form = RouteForm(
+        request.POST or None,
+        initial=initial,
+        specialists=selectors.routable_specialists(consultation.programme),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             routing = services.consultation_route(
@@ -300,11 +321,11 @@ def consultation_route(request, pk):
         {
             "consultation": consultation,
             "form": form,
-            "workloads": workloads,
-            "suggested": suggested,
+            "workloads": page.workloads,
+            "suggested": page.suggested,
             "suggestion": consultation.suggestion or {},
             "domains": dict(Domain.choices),
-            "routings": consultation.routings.select_related("specialist__user", "routed_by"),
+            "routings": page.routings,
         },
         status=400 if form.errors else 200,
     )

@@ -33,5 +33,10 @@ def fiscal_year_span(fiscal_year: int) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """00:00 of `day` in the current time zone (Asia/Tokyo), as an aware datetime for range filters."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def fiscal_year_label(fiscal_year: int) -> str:
     return _("FY%(year)s") % {"year": fiscal_year}

@@ -11,7 +11,7 @@ from dxshare.celery import app as celery_app
 @login_required
 def home(request):
     """Each role's starting point: what this person does here, one click away."""
-    return render(request, "home.html", {"role": request.user.role})
+    return render(request, "home.html")
 
 
 @never_cache

@@ -1,20 +1,11 @@
 from django import template
 from django.utils import timezone
 
+from consultations import workflow
 from dxshare.business_days import business_days_between
 from dxshare.fiscal import local_date
 
 register = template.Library()
-
-STATUS_BADGES = {
-    "draft": "neutral",
-    "submitted": "warning",
-    "routed": "info",
-    "in_progress": "info",
-    "waiting": "warning",
-    "answered": "success",
-    "closed": "neutral",
-}
 
 
 @register.filter
@@ -27,7 +18,7 @@ def business_days_waited(value) -> int:
 
 @register.filter
 def status_badge(status: str) -> str:
-    return STATUS_BADGES.get(status, "neutral")
+    return workflow.badge(status)
 
 
 @register.filter

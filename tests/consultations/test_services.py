@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from consultations import services
-from consultations.enums import TRANSITIONS, EventKind, Party, Status
+from consultations.enums import EventKind, Status
+from consultations.workflow import TRANSITIONS, Party
 from consultations.models import Event
 from dxshare.business_days import business_days_between
 from specialists.enums import Domain

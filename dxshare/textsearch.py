@@ -1,0 +1,66 @@
+"""Substring search that works in Japanese (no spaces between words) and stays fast on large tables.
+
+Each searchable row keeps a *search text*: its words run through `normalise()` (NFKC, so full- and half-width
+forms and the two kinds of digits and Latin letters meet; case folded; white space collapsed). A query is cut into
+terms at white space; a row matches when its search text contains every term as a substring.
+
+On PostgreSQL a GIN index over the bigrams (every pair of neighbouring characters) of the search text finds the
+candidates: a row can only contain 「データ」 if it has the bigrams 「デー」 and 「ータ」. The substring test then
+confirms each candidate. The SQL function `dxshare_bigrams(text)` (migration dxshare 0001) computes the bigrams and
+indexes use it as an expression; on SQLite, the quick start's database, the substring test runs alone.
+A term must have at least MIN_TERM_LENGTH characters: a single character has no bigram to look up.
+"""
+
+import unicodedata
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import F, Func, Q, QuerySet, TextField
+
+MIN_TERM_LENGTH = 2
+MAX_TERMS = 5
+BIGRAMS_FUNCTION = "dxshare_bigrams"
+
+
+def normalise(text: str) -> str:
+    """The form rows are stored and queries compared in: NFKC, case folded, runs of white space as one space."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def document(*parts: str) -> str:
+    """A row's search text from its searchable parts (kept apart by a line break, so no term spans two parts)."""
+    return "\n".join(normalise(part) for part in parts if part)
+
+
+def terms(query: str) -> list[str]:
+    """The query's terms, normalised, without duplicates; terms too short to look up are dropped."""
+    found: list[str] = []
+    for term in normalise(query).split(" "):
+        if len(term) >= MIN_TERM_LENGTH and term not in found:
+            found.append(term)
+    return found[:MAX_TERMS]
+
+
+def bigrams(term: str) -> list[str]:
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
+
+
+class Bigrams(Func):
+    """dxshare_bigrams(<field>): the expression the GIN index is built on (PostgreSQL only)."""
+
+    function = BIGRAMS_FUNCTION
+    output_field = ArrayField(TextField())
+
+
+def search(queryset: QuerySet, query: str, *, field: str = "search_text") -> QuerySet:
+    """Rows whose search text contains every term of the query. Terms shorter than two characters are ignored."""
+    wanted = terms(query)
+    if not wanted:
+        return queryset
+    condition = Q()
+    for term in wanted:
+        condition &= Q(**{f"{field}__contains": term})
+    if connections[queryset.db].vendor == "postgresql":
+        every_bigram = sorted({pair for term in wanted for pair in bigrams(term)})
+        queryset = queryset.alias(_search_bigrams=Bigrams(F(field))).filter(_search_bigrams__contains=every_bigram)
+    return queryset.filter(condition)
