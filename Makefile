@@ -7,9 +7,12 @@ BIN := $(VENV)/bin
 # The test suite talks to real servers. Override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 PYTEST_ARGS ?=
 
-.PHONY: run setup test check lint format messages browser-deps clean
+BENCH_ARGS ?=
+
+.PHONY: run setup test check lint format messages browser-deps bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +49,21 @@ browser-deps:
 
 test: $(VENV)/.dev browser-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# wrk (the load generator of the benchmark), from the system's packages.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; \
+	  else \
+	    sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk' >/dev/null; \
+	  fi; \
+	fi
+
+# The page benchmark: every consultation page at 2,000 and 200,000 requests under load (docs/performance.md).
+# Needs PostgreSQL and Redis as for `make test`; takes about half an hour. Quick look: BENCH_ARGS="--skip-large".
+bench: $(VENV)/.dev bench-deps
+	$(BIN)/python scripts/bench.py --database-url $(TEST_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
 
 # Gates that CI runs besides the tests.
 check: $(VENV)/.dev

@@ -78,7 +78,7 @@ def demo_consultations(programme: Programme, *, today: dt.date | None = None) ->
                 consultation=consultation,
                 author=specialist_user,
                 body="ご相談ありがとうございます。現状の資料や担当課の体制を教えていただけますか。",
-                then="waiting" if remaining <= 9 else "",
+                then=Status.WAITING if remaining <= 9 else "",
             )
         if remaining <= 9:
             continue  # waiting for the municipality
@@ -87,7 +87,7 @@ def demo_consultations(programme: Programme, *, today: dt.date | None = None) ->
                 consultation=consultation,
                 author=specialist_user,
                 body="他の市町の事例を踏まえた進め方の案をお送りします。次回の訪問時に詳しくご説明します。",
-                then="answered",
+                then=Status.ANSWERED,
             )
         if remaining <= 11:
             continue  # answered, awaiting the municipality's acceptance

@@ -1,0 +1,1 @@
+"""Settings used only by scripts/bench.py: the production settings plus one reference page, /bench/bare/."""
