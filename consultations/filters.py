@@ -1,6 +1,6 @@
-"""The queue's filters. Every filter is written so that the database can still read the queue's index in order:
-no joins (a specialist's domain and "mine" are sub-selects on the small specialists table) and a search that uses
-the bigram index (dxshare.textsearch)."""
+"""The queue's filters. Every filter is written so that the database can still read the queue's index in order: no
+joins (a specialist's domain and "mine" become the specialists' ids), days as ranges of the stored times. The search
+box is validated here and applied last by selectors.queue (dxshare.textsearch decides how to read it)."""
 
 import datetime as dt
 
@@ -21,12 +21,12 @@ from specialists.models import Specialist
 
 # The sort orders the queue offers, each read from an index (consultations.models.Consultation.Meta.indexes).
 ORDERINGS = {
-    "-submitted": ("-submitted_at", "-id"),
-    "submitted": ("submitted_at", "id"),
-    "-updated": ("-updated_at", "-id"),
-    "updated": ("updated_at", "id"),
+    "newest": ("-submitted_at", "-id"),
+    "oldest": ("submitted_at", "id"),
+    "changed": ("-updated_at", "-id"),
+    "unchanged": ("updated_at", "id"),
 }
-DEFAULT_ORDERING = "-submitted"
+DEFAULT_ORDERING = "newest"
 
 
 def validate_search(value: str) -> None:
@@ -38,14 +38,14 @@ def validate_search(value: str) -> None:
 
 
 class ConsultationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", validators=[validate_search], max_length=200)
+    q = django_filters.CharFilter(label=_("Search"), method="keep", validators=[validate_search], max_length=200)
     mine = django_filters.BooleanFilter(
         label=_("Assigned to me"), method="assigned_to_me", widget=django_filters.widgets.BooleanWidget
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[(status, Status(status).label) for status in workflow.SUBMITTED_STATUSES]
     )
-    organisation = django_filters.ModelChoiceFilter(label=_("Municipality"), queryset=LocalGovernment.objects.none())
+    organisation = django_filters.TypedChoiceFilter(label=_("Municipality"), field_name="organisation_id", coerce=int)
     domain = django_filters.ChoiceFilter(label=_("Domain"), choices=Domain.choices, method="in_domain")
     urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices)
     fiscal_year = django_filters.TypedChoiceFilter(label=_("Fiscal year"), method="in_fiscal_year", coerce=int)
@@ -62,10 +62,10 @@ class ConsultationFilter(django_filters.FilterSet):
         method="keep",  # the order is the pager's (keyset_ordering), not a filter
         empty_label=None,
         choices=[
-            ("-submitted", _("Newest first")),
-            ("submitted", _("Oldest first")),
-            ("-updated", _("Recently changed first")),
-            ("updated", _("Longest unchanged first")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("changed", _("Recently changed first")),
+            ("unchanged", _("Longest unchanged first")),
         ],
     )
 
@@ -76,10 +76,14 @@ class ConsultationFilter(django_filters.FilterSet):
     def __init__(self, *args, programme=None, fiscal_years=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.programme = programme
+        organisations = LocalGovernment.objects.none()
         if programme is not None:
-            self.filters["organisation"].queryset = LocalGovernment.objects.filter(
+            organisations = LocalGovernment.objects.filter(
                 Q(membership__programme=programme) | Q(pk=programme.prefecture_id)
             ).order_by("code")
+        # The choices as a plain list, read once (a model choice field would open a server-side cursor per render).
+        self.filters["organisation"].extra["choices"] = [(lg.pk, lg.display_name) for lg in organisations]
         self.filters["fiscal_year"].extra["choices"] = [(year, fiscal_year_label(year)) for year in fiscal_years]
 
     def keyset_ordering(self) -> tuple[str, ...]:
@@ -89,19 +93,28 @@ class ConsultationFilter(django_filters.FilterSet):
             chosen = self.form.cleaned_data.get("ordering")
         return ORDERINGS.get(chosen or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
 
+    def search_query(self) -> str:
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("q") or ""
+        return ""
+
     def keep(self, queryset, name, value):
         return queryset
 
+    # The specialists' ids are read first (a few rows), so that the planner sees plain values it has statistics
+    # for, and reads e.g. a specialist's own requests from their index, newest first.
     def assigned_to_me(self, queryset, name, value):
         if value and self.user is not None:
-            return queryset.filter(specialist_id__in=Specialist.objects.filter(user_id=self.user.pk).values("pk"))
+            return queryset.filter(
+                specialist_id__in=list(Specialist.objects.filter(user_id=self.user.pk).values_list("pk", flat=True))
+            )
         return queryset
 
     def in_domain(self, queryset, name, value):
-        return queryset.filter(specialist_id__in=Specialist.objects.filter(domain=value).values("pk"))
-
-    def search(self, queryset, name, value):
-        return textsearch.search(queryset, value)
+        specialists = Specialist.objects.filter(domain=value)
+        if self.programme is not None:
+            specialists = specialists.filter(user__programme=self.programme)
+        return queryset.filter(specialist_id__in=list(specialists.values_list("pk", flat=True)))
 
     # Days are cut in Asia/Tokyo and compared as a range of the stored UTC times, which the index can read.
     def submitted_on_or_after(self, queryset, name, value):

@@ -89,7 +89,9 @@ def can_see_internal(user, consultation) -> bool:
 
 
 def can_transition(user, consultation, to_status: str) -> bool:
-    return can_view(user, consultation) and workflow.allowed(consultation.status, to_status, parties(user, consultation))
+    return can_view(user, consultation) and workflow.allowed(
+        consultation.status, to_status, parties(user, consultation)
+    )
 
 
 def can_route(user, consultation) -> bool:

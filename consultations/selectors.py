@@ -15,6 +15,7 @@ from consultations.enums import MessageKind, Status
 from consultations.filters import ConsultationFilter
 from consultations.models import Attachment, Consultation, Event, Message, Routing, Watcher
 from consultations.permissions import can_see_internal, mark_visible, sees_internal, visible_filter
+from dxshare import textsearch
 from dxshare.paging import KeysetPage, paginate
 from specialists.models import Specialist
 
@@ -34,8 +35,36 @@ def consultation_visible_to(user, pk, *, related=("specialist__user",)) -> Consu
     return mark_visible(consultation, user)
 
 
-def _listing(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
-    return queryset.select_related("organisation", "requester", "specialist__user")
+# What a list row shows, and the sort keys: the wide columns (description, search text) stay in the database.
+LIST_COLUMNS = (
+    "id",
+    "programme_id",
+    "reference",
+    "title",
+    "confidential",
+    "status",
+    "urgency",
+    "suggested_domain",
+    "requester_id",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "organisation",
+    "organisation__name",
+    "organisation__name_en",
+    "specialist",
+    "specialist__user",
+    "specialist__user__full_name",
+)
+
+
+def _listing(queryset: QuerySet[Consultation], *, with_requester: bool = False) -> QuerySet[Consultation]:
+    related = ["organisation", "specialist__user"]
+    columns = list(LIST_COLUMNS)
+    if with_requester:
+        related.append("requester")
+        columns += ["requester", "requester__full_name"]
+    return queryset.select_related(*related).only(*columns)
 
 
 def inbox_page(user, *, cursor: str | None = None) -> KeysetPage:
@@ -62,13 +91,19 @@ def queue(user, *, data, cursor: str | None = None, programme=None, fiscal_years
         fiscal_years=fiscal_years,
         user=user,
     )
-    page = paginate(filterset.qs, filterset.keyset_ordering(), cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
+    found = textsearch.search(filterset.qs, filterset.search_query(), cap=COUNT_CAP)
+    count = True if found.count is None else (found.count, found.capped)
+    page = paginate(
+        found.queryset, filterset.keyset_ordering(), cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP, count=count
+    )
     return Queue(filter=filterset, page=page)
 
 
 def organisation_requests_page(user, *, cursor: str | None = None) -> KeysetPage:
     """The requesting side's own list: their organisation's requests and their own drafts, newest first."""
-    queryset = _listing(consultations_visible_to(user).filter(organisation_id=user.organisation_id))
+    queryset = _listing(
+        consultations_visible_to(user).filter(organisation_id=user.organisation_id), with_requester=True
+    )
     return paginate(queryset, OWN_LIST_ORDER, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
 
 
@@ -114,9 +149,11 @@ def route_page(user, pk) -> RoutePage:
 
 def routable_specialists(programme) -> QuerySet[Specialist]:
     """The specialists a request may be routed to (the route form's choices)."""
-    return Specialist.objects.filter(user__programme=programme, user__is_active=True).active_on(
-        timezone.localdate()
-    ).select_related("user")
+    return (
+        Specialist.objects.filter(user__programme=programme, user__is_active=True)
+        .active_on(timezone.localdate())
+        .select_related("user")
+    )
 
 
 def routed_history(programme, *, limit: int = 2000) -> list[tuple[str, str]]:

@@ -343,7 +343,7 @@ def consultation_reply(
     files: list[CheckedFile] = (),
     then: str = "",
 ) -> Message:
-    """Post a reply or an internal note; optionally move the request on (`then`: "waiting" or "answered").
+    """Post a reply or an internal note; optionally move the request on (`then`: waiting or answered).
 
     The row lock orders a reply and a concurrent close: the message is always kept; on a request closed
     meanwhile it changes no status (the view tells the author so).
@@ -364,10 +364,8 @@ def consultation_reply(
     _record(
         consultation, author, EventKind.NOTE if internal else EventKind.REPLIED, internal=internal, message=message.pk
     )
-    if not internal and not consultation.is_closed:
-        for step in workflow.statuses_after_reply(
-            consultation.status, permissions.parties(author, consultation), then
-        ):
+    if not internal:
+        for step in workflow.statuses_after_reply(consultation.status, permissions.parties(author, consultation), then):
             _transition(consultation, step, by=author)
     message.consultation = consultation  # the caller reads the status it left (e.g. closed meanwhile)
     notify.message_posted(consultation, message)

@@ -63,7 +63,12 @@ def consultation_list(request):
     return render(
         request,
         "consultations/queue.html",
-        {"filter": queue.filter, "page": queue.page, "query": query.urlencode(), "can_file": permissions.can_file(user)},
+        {
+            "filter": queue.filter,
+            "page": queue.page,
+            "query": query.urlencode(),
+            "can_file": permissions.can_file(user),
+        },
     )
 
 
@@ -243,7 +248,9 @@ def consultation_hand_back(request, pk):
     form = HandBackForm(request.POST)
     if form.is_valid():
         try:
-            services.consultation_hand_back(consultation=consultation, by=request.user, reason=form.cleaned_data["reason"])
+            services.consultation_hand_back(
+                consultation=consultation, by=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

@@ -102,13 +102,19 @@ def statuses_after_reply(status: str, parties: set[str], then: str = "") -> list
     specialist (in progress); an adviser's first reply on a routed request starts the work; an adviser may also
     ask for information or mark the request answered with the same reply (`then`).
     """
-    steps: list[str] = []
+    wanted: list[str] = []
     requester_adds_information = R in parties and status in (Status.WAITING, Status.ANSWERED)
     adviser_starts = bool(parties & ADVISERS) and status == Status.ROUTED and not then
     if requester_adds_information or adviser_starts:
-        steps.append(Status.IN_PROGRESS)
+        wanted.append(Status.IN_PROGRESS)
     if then in (Status.WAITING, Status.ANSWERED) and parties & ADVISERS:
-        steps.append(then)
+        wanted.append(then)
+    # Only steps the table allows from where the request is (a request closed meanwhile keeps its status).
+    steps, current = [], status
+    for step in wanted:
+        if allowed(current, step, parties):
+            steps.append(step)
+            current = step
     return steps
 
 

@@ -133,7 +133,9 @@ class KeysetPaginator:
         found = self.queryset.order_by().values("pk")[: self.count_cap + 1].count()
         return min(found, self.count_cap), found > self.count_cap
 
-    def page(self, cursor: str | None = None, *, count: bool = True) -> KeysetPage:
+    def page(self, cursor: str | None = None, *, count: bool | tuple[int, bool] = True) -> KeysetPage:
+        """The page at `cursor`. `count`: True counts up to the cap; a (count, capped) pair already known is used
+        as it is; False leaves the count out."""
         direction, values = self._read(cursor)
         size = self.per_page
         if direction in (FIRST, AFTER):
@@ -163,20 +165,28 @@ class KeysetPaginator:
             page.last_cursor = self._cursor(LAST)
         if page.has_previous:
             page.previous_cursor = self._cursor(BEFORE, rows[0])
-        if count:
+        if isinstance(count, tuple):
+            page.count, page.count_capped = count
+        elif count:
             page.count, page.count_capped = self.count()
         return page
 
 
 def paginate(
-    queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, *, per_page: int = 25, count_cap: int = 1000
+    queryset: QuerySet,
+    ordering: tuple[str, ...],
+    cursor: str | None,
+    *,
+    per_page: int = 25,
+    count_cap: int = 1000,
+    count: bool | tuple[int, bool] = True,
 ) -> KeysetPage:
     """The page at `cursor`; a bad cursor (garbage, tampered with, another sort order) gives the first page, marked
     `extra["invalid_cursor"]` so the view can say so."""
     paginator = KeysetPaginator(queryset, ordering, per_page=per_page, count_cap=count_cap)
     try:
-        return paginator.page(cursor)
+        return paginator.page(cursor, count=count)
     except InvalidCursor:
-        page = paginator.page(None)
+        page = paginator.page(None, count=count)
         page.extra["invalid_cursor"] = True
         return page

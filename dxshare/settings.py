@@ -91,8 +91,8 @@ TEMPLATES = [
     },
 ]
 
-# Form fields render through templates/django/forms/field.html (labels with a required marker, no colon).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms render through Jinja2 (dxshare.forms.FormRenderer); jinja2/django/forms/field.html marks required fields.
+FORM_RENDERER = "dxshare.forms.FormRenderer"
 
 # --- Database ---------------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dxshare.sqlite3'}")}
@@ -101,6 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Server-side parameters let psycopg prepare the statements every page repeats (parsed once per connection,
+        # a few milliseconds a page). Each query is still planned for its own values (force_custom_plan): a list of
+        # one specialist's requests and a search for a rare word need other plans than the average one.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, options="-c plan_cache_mode=force_custom_plan"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ A term must have at least MIN_TERM_LENGTH characters: a single character has no 
 """
 
 import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
@@ -52,15 +53,40 @@ class Bigrams(Func):
     output_field = ArrayField(TextField())
 
 
-def search(queryset: QuerySet, query: str, *, field: str = "search_text") -> QuerySet:
-    """Rows whose search text contains every term of the query. Terms shorter than two characters are ignored."""
+@dataclass
+class Search:
+    """A search applied to a queryset, and what it learnt of the number of matches on the way."""
+
+    queryset: QuerySet
+    count: int | None = None  # matches, up to the cap (None: not counted)
+    capped: bool = False  # True: at least `count` matches
+
+
+def search(queryset: QuerySet, query: str, *, field: str = "search_text", cap: int = 1000) -> Search:
+    """Rows whose search text contains every term of the query (terms shorter than two characters are ignored).
+
+    On PostgreSQL the bigram index finds the candidates and one query counts the matches up to `cap`. What the
+    caller then reads depends on that count, so that a page costs about the same whatever the table's size:
+    - fewer than `cap` matches: the candidates from the index (at most `cap` rows to fetch and sort);
+    - `cap` or more: the term is common, so walking the list in its own index order and testing each row finds a
+      page of matches after a few thousand rows at most; fetching every candidate from the index would cost
+      as many rows as there are matches (tens of thousands for a common word in a national table).
+    """
     wanted = terms(query)
     if not wanted:
-        return queryset
-    condition = Q()
+        return Search(queryset)
+    substring = Q()
     for term in wanted:
-        condition &= Q(**{f"{field}__contains": term})
-    if connections[queryset.db].vendor == "postgresql":
-        every_bigram = sorted({pair for term in wanted for pair in bigrams(term)})
-        queryset = queryset.alias(_search_bigrams=Bigrams(F(field))).filter(_search_bigrams__contains=every_bigram)
-    return queryset.filter(condition)
+        substring &= Q(**{f"{field}__contains": term})
+    if connections[queryset.db].vendor != "postgresql":
+        return Search(queryset.filter(substring))
+    every_bigram = sorted({pair for term in wanted for pair in bigrams(term)})
+    candidates = (
+        queryset.alias(_search_bigrams=Bigrams(F(field)))
+        .filter(_search_bigrams__contains=every_bigram)
+        .filter(substring)
+    )
+    found = candidates.order_by().values("pk")[: cap + 1].count()
+    if found > cap:
+        return Search(queryset.filter(substring), count=cap, capped=True)
+    return Search(candidates, count=found, capped=False)

@@ -156,3 +156,23 @@ class NotificationFactory(DjangoModelFactory):
     body = factory.Sequence(lambda n: f"お知らせ {n} の本文です。")
     url = factory.Sequence(lambda n: f"http://127.0.0.1:8000/consultations/{n}/")
     digest = factory.LazyAttribute(lambda o: o.recipient.email_delivery == "digest")
+
+
+class ConsultationFactory(DjangoModelFactory):
+    """A submitted request as consultations.services would leave it (for tests that need many rows quickly; tests of
+    the workflow itself file requests through the services)."""
+
+    class Meta:
+        model = "consultations.Consultation"
+
+    requester = factory.SubFactory(MunicipalUserFactory)
+    programme = factory.SelfAttribute("requester.programme")
+    organisation = factory.SelfAttribute("requester.organisation")
+    sequence = factory.Sequence(lambda n: n + 1)
+    fiscal_year = 2026
+    reference = factory.LazyAttribute(lambda o: f"{o.programme.reference_prefix}-{o.fiscal_year}-{o.sequence:04d}")
+    title = factory.Sequence(lambda n: f"相談 {n}")
+    description = "データ利活用について相談したいです。"
+    status = "submitted"
+    submitted_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    search_text = factory.LazyAttribute(lambda o: f"{o.reference.lower()}\n{o.title}\n{o.description}")

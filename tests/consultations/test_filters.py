@@ -49,7 +49,7 @@ def test_other_filters_and_sorting(login, coordinator, municipal_user, other_mun
     assert _titles(client, "urgency=high") == {"緊急の相談"}
     assert _titles(client, f"organisation={other_municipal_user.organisation_id}") == {"通常の相談"}
     assert _titles(client, "q=緊急") == {"緊急の相談"}
-    oldest_first = client.get(reverse("consultations:list") + "?ordering=submitted").context["page"].object_list
+    oldest_first = client.get(reverse("consultations:list") + "?ordering=oldest").context["page"].object_list
     assert [c.title for c in oldest_first] == ["緊急の相談", "通常の相談"]
     newest_first = client.get(reverse("consultations:list")).context["page"].object_list
     assert [c.title for c in newest_first] == ["通常の相談", "緊急の相談"]

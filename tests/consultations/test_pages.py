@@ -41,3 +41,33 @@ def submitted_second(municipal_user, routed):
     from tests.consultations.conftest import make_request
 
     return make_request(municipal_user, title="二件目")
+
+
+def test_the_admin_shows_the_workflow_read_only(login, routed, coordinator, site_admin):
+    """One way to write: requests, routings, messages and history are read in the admin, never changed there."""
+    from consultations import services
+    from consultations.models import Event, Message, Routing
+
+    services.consultation_reply(consultation=routed, author=coordinator, body="回答です。")
+    client = login(site_admin)
+    routed.refresh_from_db()
+    before = (routed.status, routed.specialist_id, routed.reference, Message.objects.count(), Event.objects.count())
+    url = reverse("admin:consultations_consultation_change", args=[routed.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"status": "closed", "reference": "X-1", "title": "改ざん"}).status_code == 403
+    assert (
+        client.post(reverse("admin:consultations_consultation_delete", args=[routed.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:consultations_consultation_add")).status_code == 403
+    for model in (Message, Event, Routing):
+        row = model.objects.filter(consultation=routed).first()
+        name = f"admin:consultations_{model._meta.model_name}"
+        assert client.get(reverse(f"{name}_change", args=[row.pk])).status_code == 200
+        assert client.post(reverse(f"{name}_change", args=[row.pk]), {"body": "x", "kind": "note"}).status_code == 403
+        assert client.post(reverse(f"{name}_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+        assert client.get(reverse(f"{name}_add")).status_code == 403
+    routed.refresh_from_db()
+    after = (routed.status, routed.specialist_id, routed.reference, Message.objects.count(), Event.objects.count())
+    assert after == before

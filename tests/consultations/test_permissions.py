@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import Role
-from consultations import permissions, selectors, services
+from consultations import services
 from consultations.enums import Status
-from consultations.models import Consultation
 from specialists.enums import Domain
 from tests import factories
 from tests.consultations.conftest import checked_pdf, make_request
@@ -117,32 +116,3 @@ def test_municipal_staff_cannot_route_or_act_as_specialist(login, routed, munici
     assert response.status_code == 400  # may see it (not confidential), may not act on it
     routed.refresh_from_db()
     assert routed.status == Status.ROUTED
-
-
-@pytest.mark.parametrize(
-    "person",
-    [
-        "municipal_user",
-        "other_municipal_user",
-        "outsider",
-        "prefecture_user",
-        "coordinator",
-        "other_coordinator",
-        "specialist_user",
-        "site_admin",
-    ],
-)
-def test_the_selector_and_the_predicate_agree(
-    request, person, municipal_user, other_municipal_user, coordinator, five_specialists, outsider
-):
-    user = request.getfixturevalue(person)
-    mine = make_request(municipal_user)
-    secret = make_request(municipal_user, confidential=True)
-    services.consultation_route(consultation=secret, specialist=five_specialists[Domain.COCREATION], by=coordinator)
-    theirs = make_request(other_municipal_user)
-    draft = make_request(municipal_user, submit=False)
-    elsewhere = make_request(outsider)
-    visible = set(selectors.consultations_visible_to(user))
-    for consultation in Consultation.objects.select_related("specialist"):
-        assert (consultation in visible) == permissions.can_view(user, consultation), (person, consultation)
-    assert Consultation.objects.filter(pk__in=[c.pk for c in (mine, secret, theirs, draft, elsewhere)]).count() == 5

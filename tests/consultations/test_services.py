@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.enums import EventKind, Status
-from consultations.workflow import TRANSITIONS, Party
 from consultations.models import Event
+from consultations.workflow import TRANSITIONS, Party
 from dxshare.business_days import business_days_between
 from specialists.enums import Domain
 from tests.consultations.conftest import make_request

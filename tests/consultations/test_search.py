@@ -1,0 +1,99 @@
+"""Search that works in Japanese (dxshare.textsearch): any substring of two or more characters, full- and half-width
+forms alike, through the bigram index on PostgreSQL, with the same answers whichever way the rows are read."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from consultations.models import Consultation
+from dxshare import textsearch
+from tests.consultations.conftest import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def test_normalise_brings_widths_and_cases_together():
+    assert textsearch.normalise("ＡＩ　チャットボット") == "ai チャットボット"
+    assert textsearch.normalise("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ") == "マイナンバーカード"
+    assert textsearch.normalise("ＤＸ推進　２０２６年度") == "dx推進 2026年度"
+    assert textsearch.terms("a データ　活用 データ") == ["データ", "活用"]
+    assert textsearch.terms("県") == []
+    assert textsearch.bigrams("データ") == ["データ"[:2], "ータ"]
+
+
+@pytest.fixture
+def requests(municipal_user, five_specialists):
+    return {
+        "card": make_request(
+            municipal_user, title="マイナンバーカードの取得率向上", description="窓口の混雑も課題です。"
+        ),
+        "sns": make_request(
+            municipal_user, title="SNSアカウントの整理", description="広報のアカウントが乱立しています。"
+        ),
+        "ai": make_request(municipal_user, title="ＡＩチャットボットの導入", description="問い合わせ対応に使いたい。"),
+    }
+
+
+def _found(query: str, **kwargs) -> set[str]:
+    result = textsearch.search(Consultation.objects.all(), query, **kwargs)
+    return {c.title for c in result.queryset}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("マイナンバーカード", {"card"}),  # a word inside a longer phrase, no spaces around it
+        ("カード", {"card"}),
+        ("向上", {"card"}),  # two characters
+        ("ﾏｲﾅﾝﾊﾞｰ", {"card"}),  # half-width katakana
+        ("ai", {"ai"}),  # full-width in the text, half-width and lower case in the query
+        ("ＳＮＳ", {"sns"}),
+        ("アカウント 乱立", {"sns"}),  # every term must be there
+        ("アカウント 窓口", set()),
+        ("混雑", {"card"}),  # the description is searched too
+        ("カードゲーム", set()),
+        ("ータの", set()),
+    ],
+)
+def test_substrings_are_found(requests, query, expected):
+    titles = {key: consultation.title for key, consultation in requests.items()}
+    assert _found(query) == {titles[key] for key in expected}
+
+
+def test_reference_and_municipality_are_searched(requests, municipality):
+    card = requests["card"]
+    assert _found(card.reference.lower()) == {card.title}
+    assert len(_found(municipality.name)) == 3
+
+
+def test_both_ways_of_reading_give_the_same_rows(requests):
+    """Few matches: read through the index; at the cap or more: walk the list and test each row."""
+    for query in ("アカウント", "の", "相談 窓口", "カード", "ai"):
+        by_index = textsearch.search(Consultation.objects.all(), query, cap=1000)
+        by_walking = textsearch.search(Consultation.objects.all(), query, cap=0)
+        assert set(by_index.queryset) == set(by_walking.queryset), query
+    assert textsearch.search(Consultation.objects.all(), "アカウント", cap=0).capped
+
+
+@pytest.mark.postgres
+def test_the_bigram_index_answers_the_search(requests):
+    if connection.vendor != "postgresql":
+        pytest.skip("the bigram index exists on PostgreSQL only")
+    queryset = textsearch.search(Consultation.objects.all(), "カード").queryset
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "consult_search_bigrams_idx" in plan
+
+
+def test_a_one_character_search_asks_for_more(login, coordinator, requests):
+    response = login(coordinator).get(reverse("consultations:list"), {"q": "県"})
+    assert response.status_code == 200
+    assert "2文字以上" in response.content.decode()
+    assert len(response.context["page"].object_list) == 3  # nothing filtered away silently
+
+
+def test_the_queue_searches(login, coordinator, requests):
+    response = login(coordinator).get(reverse("consultations:list"), {"q": "ﾁｬｯﾄﾎﾞｯﾄ"})
+    assert [c.title for c in response.context["page"]] == ["ＡＩチャットボットの導入"]
+    assert response.context["page"].count == 1
