@@ -29,7 +29,7 @@ def accept_invitation(request, uidb64, token):
     form = AcceptInvitationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, _("Welcome! Your password is set and you are signed in."))
         return redirect("home")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invited_user": user})

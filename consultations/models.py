@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urgency
-from consultations.workflow import OPEN_STATUSES, WORKLOAD_STATUSES
+from consultations.workflow import WORKLOAD_STATUSES
 from specialists.enums import Domain
 
 
@@ -132,10 +132,6 @@ class Consultation(models.Model):
 
     def get_absolute_url(self):
         return reverse("consultations:detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @property
     def is_draft(self) -> bool:

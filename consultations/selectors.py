@@ -136,10 +136,6 @@ class RoutePage:
     def suggested(self) -> Specialist | None:
         return next((s for s in self.workloads if s.domain == self.consultation.suggested_domain), None)
 
-    @property
-    def specialist_ids(self) -> list[int]:
-        return [s.pk for s in self.workloads]
-
 
 def route_page(user, pk) -> RoutePage:
     consultation = consultation_visible_to(user, pk, related=("specialist__user", "organisation", "programme"))

@@ -34,6 +34,8 @@ from specialists.enums import Domain
 from specialists.models import Specialist
 
 BIG_PROGRAMME = "nat-38"
+LONG_THREAD = 200  # one request of the big programme has this many messages (the detail page's worst case)
+MARK = "［長いやり取り］"
 EMAIL_DOMAIN = "bench.example"
 YEARS = 5
 CHUNK = 5000
@@ -343,5 +345,36 @@ def national_fill(*, requests: int, others: int = 300, now: dt.datetime | None =
             created += _fill(programme, requests - existing, seed=existing + 1, now=now)
         elif existing == 0:
             created += _fill(programme, others, seed=int(programme.prefecture.code), now=now)
+    _long_thread(next(p for p in programmes if p.slug == BIG_PROGRAMME))
     total = Consultation.objects.filter(programme__slug=BIG_PROGRAMME).count()
     return FillResult(programmes=len(programmes), created=created, total=total)
+
+
+def _long_thread(programme: Programme) -> None:
+    """Give the programme's newest request in progress a thread of LONG_THREAD messages (once)."""
+    consultation = (
+        Consultation.objects.filter(programme=programme, status=Status.IN_PROGRESS, specialist__isnull=False)
+        .select_related("specialist__user", "requester")
+        .order_by("-submitted_at")
+        .first()
+    )
+    if consultation is None or Message.objects.filter(consultation__programme=programme).count() == 0:
+        return
+    missing = LONG_THREAD - consultation.messages.count()
+    if (
+        missing <= 0
+        or Message.objects.filter(consultation__programme=programme, body__startswith="［長いやり取り］").exists()
+    ):
+        return
+    authors = [consultation.specialist.user, consultation.requester]
+    Message.objects.bulk_create(
+        [
+            Message(
+                consultation=consultation,
+                author=authors[number % 2],
+                kind=MessageKind.REPLY,
+                body=f"{MARK}{number + 1}件目: " + REPLIES[number % len(REPLIES)],
+            )
+            for number in range(missing)
+        ]
+    )

@@ -63,7 +63,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}: {self.subject}"
-
-    @property
-    def is_sent(self) -> bool:
-        return self.sent_at is not None

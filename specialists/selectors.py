@@ -1,5 +1,4 @@
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts import scope
 from accounts.enums import CENTRE_ROLES
@@ -9,13 +8,6 @@ from specialists.models import Specialist
 
 def specialists_visible_to(user) -> QuerySet[Specialist]:
     return scope.scope_queryset(Specialist.objects.select_related("user__programme"), user, programme="user__programme")
-
-
-def active_specialists(programme, *, day=None) -> QuerySet[Specialist]:
-    day = day or timezone.localdate()
-    return (
-        Specialist.objects.filter(user__programme=programme, user__is_active=True).active_on(day).select_related("user")
-    )
 
 
 def centre_staff(programme) -> QuerySet[User]:
