@@ -45,10 +45,10 @@ class ConsultationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[(status, Status(status).label) for status in workflow.SUBMITTED_STATUSES]
     )
-    organisation = django_filters.TypedChoiceFilter(label=_("Municipality"), field_name="organisation_id", coerce=int)
+    organisation = django_filters.ChoiceFilter(label=_("Municipality"), field_name="organisation_id")
     domain = django_filters.ChoiceFilter(label=_("Domain"), choices=Domain.choices, method="in_domain")
     urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices)
-    fiscal_year = django_filters.TypedChoiceFilter(label=_("Fiscal year"), method="in_fiscal_year", coerce=int)
+    fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), method="in_fiscal_year")
     submitted_from = django_filters.DateFilter(
         label=_("Submitted on or after"), method="submitted_on_or_after", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -124,5 +124,5 @@ class ConsultationFilter(django_filters.FilterSet):
         return queryset.filter(submitted_at__lt=start_of_day(value + dt.timedelta(days=1)))
 
     def in_fiscal_year(self, queryset, name, value):
-        start, end = fiscal_year_span(value)
+        start, end = fiscal_year_span(int(value))
         return queryset.filter(submitted_at__gte=start, submitted_at__lt=end)

@@ -205,6 +205,7 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["consultation", "created_at", "id"], name="message_thread_idx")]
 
     def __str__(self):
         return f"{self.consultation_id}: {self.body[:40]}"
@@ -260,6 +261,7 @@ class Event(models.Model):
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["consultation", "-created_at", "-id"], name="event_latest_idx")]
 
     def __str__(self):
         return f"{self.consultation_id} {self.kind}"

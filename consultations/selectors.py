@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consultations import workflow
-from consultations.enums import MessageKind, Status
+from consultations.enums import EventKind, MessageKind, Status
 from consultations.filters import ConsultationFilter
 from consultations.models import Attachment, Consultation, Event, Message, Routing, Watcher
 from consultations.permissions import can_see_internal, mark_visible, sees_internal, visible_filter
@@ -162,20 +162,29 @@ def routed_history(programme, *, limit: int = 2000) -> list[tuple[str, str]]:
     return [(f"{title}\n{description}", domain) for title, description, domain in rows]
 
 
-def consultation_for_detail(user, pk: int) -> Consultation:
-    """The consultation with its thread, files, routings and history, filtered for this user. Raises DoesNotExist."""
-    messages = Message.objects.select_related("author").prefetch_related("attachments")
-    events = Event.objects.select_related("actor")
-    if not sees_internal(user):
-        messages = messages.filter(kind=MessageKind.REPLY)
-        events = events.filter(internal=False)
+THREAD_PAGE = 40  # messages shown at once; a longer conversation pages back from its latest message
+HISTORY_LIMIT = 100  # history entries shown (the latest); messages are in the thread, not repeated here
+THREAD_ORDER = ("created_at", "id")
+
+
+@dataclass
+class Detail:
+    consultation: Consultation
+    thread: KeysetPage  # the page of the conversation shown: the latest messages unless a cursor asks otherwise
+    history: list[Event]
+    history_truncated: bool
+
+
+def consultation_for_detail(user, pk: int, *, thread_cursor: str | None = None) -> Detail:
+    """The consultation with a page of its thread, its files and its history, filtered for this user.
+
+    The page's cost stays bounded however long the conversation: THREAD_PAGE messages, HISTORY_LIMIT entries.
+    Raises Consultation.DoesNotExist when the user may not see it."""
     consultation = (
         consultations_visible_to(user)
         .select_related("organisation", "requester", "specialist__user", "programme")
         .annotate(is_watching=Exists(Watcher.objects.filter(consultation=OuterRef("pk"), user_id=user.pk)))
         .prefetch_related(
-            Prefetch("messages", queryset=messages, to_attr="visible_messages"),
-            Prefetch("events", queryset=events, to_attr="visible_events"),
             Prefetch(
                 "attachments",
                 queryset=Attachment.objects.filter(message__isnull=True),
@@ -184,7 +193,18 @@ def consultation_for_detail(user, pk: int) -> Consultation:
         )
         .get(pk=pk)
     )
-    return mark_visible(consultation, user)
+    mark_visible(consultation, user)
+    internal = sees_internal(user)
+    messages = Message.objects.filter(consultation=consultation).select_related("author")
+    messages = messages.prefetch_related("attachments")
+    events = Event.objects.filter(consultation=consultation).exclude(kind__in=[EventKind.REPLIED, EventKind.NOTE])
+    if not internal:
+        messages = messages.filter(kind=MessageKind.REPLY)
+        events = events.filter(internal=False)
+    thread = paginate(messages, THREAD_ORDER, thread_cursor, per_page=THREAD_PAGE, count=False, start_at_end=True)
+    latest = list(events.select_related("actor").order_by("-created_at", "-id")[: HISTORY_LIMIT + 1])
+    history = list(reversed(latest[:HISTORY_LIMIT]))
+    return Detail(consultation, thread, history, history_truncated=len(latest) > HISTORY_LIMIT)
 
 
 def attachment_visible_to(user, pk: int) -> Attachment:

@@ -31,7 +31,7 @@ def _visible_or_404(user, pk, **kwargs) -> Consultation:
 
 
 def _say_if_restarted(request, page) -> None:
-    """A cursor that is garbage, tampered with or out of date gives the first page, and says so."""
+    """A cursor that is garbage, tampered with or out of date gives the page a list opens at, and says so."""
     if page.extra.get("invalid_cursor") or page.extra.get("restarted"):
         messages.info(request, _("That page link is no longer valid, so the list starts from the top."))
 
@@ -146,15 +146,21 @@ def consultation_submitted(request, pk):
 def _detail(request, pk, *, status=200, **forms):
     """The request's page; after a refused action, again with the form that failed and its messages (400)."""
     try:
-        consultation = selectors.consultation_for_detail(request.user, pk)
+        detail = selectors.consultation_for_detail(request.user, pk, thread_cursor=request.GET.get("thread") or None)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
+    _say_if_restarted(request, detail.thread)
+    consultation = detail.consultation
     user = request.user
     sides = permissions.parties(user, consultation)
     can_reply = permissions.can_reply(user, consultation)
     can_add_note = permissions.can_add_note(user, consultation)
     context = {
         "consultation": consultation,
+        "thread": detail.thread,
+        "history": detail.history,
+        "history_truncated": detail.history_truncated,
+        "history_limit": selectors.HISTORY_LIMIT,
         "sides": sides,
         "is_requester": Party.REQUESTER in sides,
         "sees_internal": permissions.sees_internal(user),

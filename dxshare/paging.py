@@ -101,6 +101,9 @@ class KeysetPaginator:
         except (TypeError, ValueError) as error:
             raise InvalidCursor(str(error)) from error
 
+    def cursor_for_last(self) -> str:
+        return self._cursor(LAST)
+
     @staticmethod
     def _value(row, key: str):
         return getattr(row, key.lstrip("-"))
@@ -155,10 +158,8 @@ class KeysetPaginator:
             rows = list(reversed(rows[:size]))
             has_next, has_previous = direction == BEFORE, has_more
         if not rows and direction in (AFTER, BEFORE):
-            # Every row beyond the cursor is gone (deleted or no longer matching): start again at the top.
-            page = self.page(None, count=count)
-            page.extra["restarted"] = True
-            return page
+            # Every row beyond the cursor is gone (deleted, or no longer matching): nothing to show from here.
+            return KeysetPage(object_list=[], extra={"exhausted": True})
         page = KeysetPage(object_list=rows, has_next=has_next and bool(rows), has_previous=has_previous and bool(rows))
         if page.has_next:
             page.next_cursor = self._cursor(AFTER, rows[-1])
@@ -180,13 +181,20 @@ def paginate(
     per_page: int = 25,
     count_cap: int = 1000,
     count: bool | tuple[int, bool] = True,
+    start_at_end: bool = False,
 ) -> KeysetPage:
     """The page at `cursor`; a bad cursor (garbage, tampered with, another sort order) gives the first page, marked
-    `extra["invalid_cursor"]` so the view can say so."""
+    `extra["invalid_cursor"]` so the view can say so. `start_at_end`: without a cursor, the last page (a
+    conversation opens at its latest messages)."""
     paginator = KeysetPaginator(queryset, ordering, per_page=per_page, count_cap=count_cap)
+    default = paginator.cursor_for_last() if start_at_end else None
     try:
-        return paginator.page(cursor, count=count)
+        page = paginator.page(cursor or default, count=count)
     except InvalidCursor:
-        page = paginator.page(None, count=count)
+        page = paginator.page(default, count=count)
         page.extra["invalid_cursor"] = True
         return page
+    if page.extra.get("exhausted"):  # start again where the list opens, and say so
+        page = paginator.page(default, count=count)
+        page.extra["restarted"] = True
+    return page

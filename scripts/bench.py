@@ -87,9 +87,9 @@ PAGES = [
     Page("route", COORDINATOR, "/consultations/{submitted_pk}/route/"),
 ]
 
-QUEUE_ORDER = ("-submitted_at", "-id")  # the queue's default sort (consultations.filters.ORDERINGS["-submitted"])
+QUEUE_ORDER = ("-submitted_at", "-id")  # the queue's default sort (consultations.filters.ORDERINGS["newest"])
 ONE_CLIENT_WARMUP = 5
-ONE_CLIENT_SAMPLES = 30
+ONE_CLIENT_SAMPLES = 60
 WRK_WARMUP_SECONDS = 2
 GUNICORN_START_SECONDS = 30
 
@@ -113,6 +113,7 @@ class Measurement:
     requests: int = 0
     errors: dict = field(default_factory=dict)  # wrk: non_2xx, status (4xx/5xx), connect, read, write, timeout
     failure: str = ""
+    reference_rps: float | None = None  # the bare view's rate measured right before and after this page (mean)
 
     @property
     def error_count(self) -> int:
@@ -122,22 +123,35 @@ class Measurement:
 
 @dataclass
 class Phase:
-    """Everything measured at one size."""
+    """Everything measured at one size. The bare view runs before the first page and after every page, so that each
+    page is compared with the bare rate of the same minutes (a shared machine's speed drifts during a run)."""
 
     label: str
     size: int
-    bare_first: Measurement
-    bare_last: Measurement
+    bare_runs: list[Measurement]
     pages: dict[str, Measurement]
     url_problems: list[str]
 
     @property
-    def bare_requests_per_sec(self) -> float | None:
-        """The reference rate: the mean of the bare view's first and last run (None if either failed)."""
-        runs = [self.bare_first.requests_per_sec, self.bare_last.requests_per_sec]
-        if None in runs:
-            return None
-        return statistics.mean(runs)
+    def bare(self) -> Measurement:
+        """The bare view's row: the median of its runs (queries and times of the first)."""
+        measured = [run for run in self.bare_runs if not run.failure]
+        if not measured:
+            return self.bare_runs[0]
+        first = measured[0]
+        return Measurement(
+            queries=first.queries,
+            one_client_ms=statistics.median(run.one_client_ms for run in measured),
+            requests_per_sec=statistics.median(run.requests_per_sec for run in measured),
+            p50_ms=statistics.median(run.p50_ms for run in measured),
+            p95_ms=statistics.median(run.p95_ms for run in measured),
+            requests=sum(run.requests for run in measured),
+            reference_rps=statistics.median(run.requests_per_sec for run in measured),
+        )
+
+    def bare_range(self) -> str:
+        rates = [run.requests_per_sec for run in self.bare_runs if not run.failure]
+        return f"{len(rates)} runs, {min(rates):.1f}–{max(rates):.1f} req/s" if rates else "not measured"
 
 
 # --- Command line and environment -------------------------------------------------------------------------------
@@ -574,10 +588,15 @@ def measure_phase(args: argparse.Namespace, label: str, size: int) -> Phase:
     for problem in problems:
         say(f"  warning: {problem}")
     clients, cookies = logged_in_clients({BARE.user, *(page.user for page in PAGES)})
-    bare_first = measure_or_explain(args, BARE, values, clients, cookies)
-    pages = {page.name: measure_or_explain(args, page, values, clients, cookies) for page in PAGES}
-    bare_last = measure_or_explain(args, BARE, values, clients, cookies)
-    return Phase(label, size, bare_first, bare_last, pages, problems)
+    bare_runs = [measure_or_explain(args, BARE, values, clients, cookies)]
+    pages = {}
+    for page in PAGES:
+        measurement = measure_or_explain(args, page, values, clients, cookies)
+        bare_runs.append(measure_or_explain(args, BARE, values, clients, cookies))
+        around = [run.requests_per_sec for run in bare_runs[-2:] if not run.failure]
+        measurement.reference_rps = statistics.mean(around) if around else None
+        pages[page.name] = measurement
+    return Phase(label, size, bare_runs, pages, problems)
 
 
 def run_phase(args: argparse.Namespace, env: dict[str, str], label: str, size: int) -> Phase:
@@ -621,7 +640,7 @@ def cells(measurement: Measurement, phase: Phase) -> list[str]:
         str(measurement.queries),
         number(measurement.one_client_ms),
         rate,
-        share(measurement.requests_per_sec, phase.bare_requests_per_sec),
+        share(measurement.requests_per_sec, measurement.reference_rps),
         number(measurement.p50_ms),
         number(measurement.p95_ms),
     ]
@@ -636,12 +655,8 @@ def ratio(phases: list[Phase], name: str) -> str:
 
 
 def phase_rows(phase: Phase) -> dict[str, Measurement]:
-    """The table's rows for one size, in order: bare (first run), the pages, bare (last run)."""
-    return {
-        f"{BARE.name} (first run)": phase.bare_first,
-        **phase.pages,
-        f"{BARE.name} (last run)": phase.bare_last,
-    }
+    """The table's rows for one size, in order: bare (the median of its runs), then the pages."""
+    return {f"{BARE.name} (median of its runs)": phase.bare, **phase.pages}
 
 
 def table(phases: list[Phase]) -> list[str]:
@@ -677,11 +692,7 @@ def notes(phases: list[Phase]) -> list[str]:
 def report(args: argparse.Namespace, phases: list[Phase], started: dt.datetime, postgres: str) -> str:
     """The whole Markdown report: header, table, notes, legend."""
     sizes = ", ".join(f"{phase.label} = {phase.size:,}" for phase in phases)
-    bare = "; ".join(
-        f"{phase.label}: first {number(phase.bare_first.requests_per_sec)}, last "
-        f"{number(phase.bare_last.requests_per_sec)}, mean {number(phase.bare_requests_per_sec)} req/s"
-        for phase in phases
-    )
+    bare = "; ".join(f"{phase.label}: {phase.bare_range()}" for phase in phases)
     lines = [
         "# Consultation pages: benchmark",
         "",
@@ -704,10 +715,11 @@ def report(args: argparse.Namespace, phases: list[Phase], started: dt.datetime, 
     lines += [
         "Legend:",
         "",
-        "- **share of bare**: the page's requests/s under load divided by the bare view's in the same size (the mean "
-        "of its first and last run). The bare view (`/bench/bare/`, scripts/benchsite) is `login_required` returning "
-        "`ok`: the same middleware, session and user loading as every page and nothing else, so 100% is the most a "
-        "page can reach on this machine and the rest is the page's own work (queries, template).",
+        "- **share of bare**: the page's requests/s under load divided by the bare view's measured right before and "
+        "right after it (the mean of those two runs: a shared machine's speed drifts over a run). The bare view "
+        "(`/bench/bare/`, scripts/benchsite) is `login_required` returning `ok`: the same middleware, session and "
+        "user loading as every page and nothing else, so 100% is the most a page can reach on this machine and the "
+        "rest is the page's own work (queries, template).",
         "- **queries**: SQL queries of one GET in process (Django test client, after one uncounted GET), session and "
         "user included.",
         "- **1-client ms**: one client alone, no concurrency. **req/s, p50, p95**: under wrk; latencies include the "

@@ -61,3 +61,13 @@ def test_a_bad_filter_value_is_a_message_not_an_error(login, coordinator, bounda
     response = login(coordinator).get(reverse("consultations:list") + "?submitted_from=not-a-date&fiscal_year=x")
     assert response.status_code == 200
     assert response.context["filter"].errors
+
+
+def test_filters_start_empty_so_submitting_the_form_filters_nothing(login, coordinator, municipal_user, boundary):
+    """Every select offers an empty choice and starts on it: sending the form back unchanged keeps every request."""
+    client = login(coordinator)
+    form = client.get(reverse("consultations:list")).context["filter"].form
+    for name in ("status", "organisation", "domain", "urgency", "fiscal_year"):
+        assert form.fields[name].choices[0][0] == "", name
+    sent_back = {name: form[name].value() or "" for name in form.fields}
+    assert _titles(client, "&".join(f"{k}={v}" for k, v in sent_back.items())) == {"年度末 23:59", "年度初め 00:00"}

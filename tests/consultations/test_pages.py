@@ -71,3 +71,30 @@ def test_the_admin_shows_the_workflow_read_only(login, routed, coordinator, site
     routed.refresh_from_db()
     after = (routed.status, routed.specialist_id, routed.reference, Message.objects.count(), Event.objects.count())
     assert after == before
+
+
+def test_a_long_conversation_opens_at_its_latest_messages(login, routed, coordinator, municipal_user):
+    """The page shows the latest THREAD_PAGE messages, oldest of them first, and pages back from there."""
+    from consultations import selectors, services
+    from consultations.models import Message
+
+    for number in range(selectors.THREAD_PAGE + 5):
+        author = coordinator if number % 2 else municipal_user
+        services.consultation_reply(consultation=routed, author=author, body=f"メッセージ{number:03d}")
+    client = login(municipal_user)
+    response = client.get(routed.get_absolute_url())
+    thread = response.context["thread"]
+    bodies = [m.body for m in thread]
+    assert bodies == [f"メッセージ{n:03d}" for n in range(5, selectors.THREAD_PAGE + 5)]
+    assert thread.has_previous and not thread.has_next
+    assert "以前のメッセージ" in response.content.decode()
+    earlier_page = client.get(routed.get_absolute_url(), {"thread": thread.previous_cursor})
+    earlier = earlier_page.context["thread"]
+    assert [m.body for m in earlier] == [f"メッセージ{n:03d}" for n in range(5)]
+    assert earlier.has_next and not earlier.has_previous
+    html = earlier_page.content.decode()
+    assert "以前のメッセージ" not in html and "最新のメッセージ" in html
+    # Replies are in the conversation, not repeated in the history.
+    assert all(event.kind != "replied" for event in response.context["history"])
+    assert Message.objects.filter(consultation=routed).count() == selectors.THREAD_PAGE + 5
+    assert client.get(routed.get_absolute_url(), {"thread": "garbage"}).status_code == 200
