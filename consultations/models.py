@@ -12,6 +12,9 @@ from consultations.workflow import WORKLOAD_STATUSES
 from specialists.enums import Domain
 
 
+SUBMITTED = ~models.Q(status=Status.DRAFT)
+
+
 class Consultation(models.Model):
     """A consultation request (相談) from a municipality, or the prefecture, to the programme's specialists."""
 
@@ -112,8 +115,14 @@ class Consultation(models.Model):
         # same at 200,000 requests as at 2,000. The bigram index for search is created by migration 0004 (PostgreSQL).
         indexes = [
             # The queue: newest first, or by last change; and the same within one status (inbox, status filter).
-            models.Index(fields=["programme", "-submitted_at", "-id"], name="consult_prog_newest_idx"),
-            models.Index(fields=["programme", "-updated_at", "-id"], name="consult_prog_updated_idx"),
+            # Drafts are left out: they have no submission time (they would head a descending index) and no queue
+            # shows them, so abandoned drafts never slow a page down.
+            models.Index(
+                fields=["programme", "-submitted_at", "-id"], condition=SUBMITTED, name="consult_prog_newest_idx"
+            ),
+            models.Index(
+                fields=["programme", "-updated_at", "-id"], condition=SUBMITTED, name="consult_prog_updated_idx"
+            ),
             models.Index(fields=["programme", "status", "-submitted_at", "-id"], name="consult_prog_status_idx"),
             # A municipality's own list, newest first (drafts included, so by creation).
             models.Index(fields=["organisation", "-created_at", "-id"], name="consult_org_newest_idx"),

@@ -114,6 +114,7 @@ class Measurement:
     errors: dict = field(default_factory=dict)  # wrk: non_2xx, status (4xx/5xx), connect, read, write, timeout
     failure: str = ""
     reference_rps: float | None = None  # the bare view's rate measured right before and after this page (mean)
+    reference_one_client_ms: float | None = None  # the bare view's 1-client time right before and after (mean)
 
     @property
     def error_count(self) -> int:
@@ -593,8 +594,10 @@ def measure_phase(args: argparse.Namespace, label: str, size: int) -> Phase:
     for page in PAGES:
         measurement = measure_or_explain(args, page, values, clients, cookies)
         bare_runs.append(measure_or_explain(args, BARE, values, clients, cookies))
-        around = [run.requests_per_sec for run in bare_runs[-2:] if not run.failure]
-        measurement.reference_rps = statistics.mean(around) if around else None
+        around = [run for run in bare_runs[-2:] if not run.failure]
+        if around:
+            measurement.reference_rps = statistics.mean(run.requests_per_sec for run in around)
+            measurement.reference_one_client_ms = statistics.mean(run.one_client_ms for run in around)
         pages[page.name] = measurement
     return Phase(label, size, bare_runs, pages, problems)
 
@@ -654,6 +657,17 @@ def ratio(phases: list[Phase], name: str) -> str:
     return f"{large / small:.2f}"
 
 
+def normalised_ratio(phases: list[Phase], name: str) -> str:
+    """The same ratio with each 1-client time divided by the bare view's measured around it: what is left when the
+    machine's own change of speed between the two sizes is taken out."""
+    small, large = (phase_rows(phase)[name] for phase in phases)
+    times = (small.one_client_ms, small.reference_one_client_ms, large.one_client_ms, large.reference_one_client_ms)
+    if None in times:
+        return "—"
+    small_page, small_bare, large_page, large_bare = times
+    return f"{(large_page / large_bare) / (small_page / small_bare):.2f}"
+
+
 def phase_rows(phase: Phase) -> dict[str, Measurement]:
     """The table's rows for one size, in order: bare (the median of its runs), then the pages."""
     return {f"{BARE.name} (median of its runs)": phase.bare, **phase.pages}
@@ -664,14 +678,14 @@ def table(phases: list[Phase]) -> list[str]:
     columns = ["queries", "1-client ms", "req/s", "share of bare", "p50 ms", "p95 ms"]
     header = ["page"] + [f"{phase.label} {column}" for phase in phases for column in columns]
     if len(phases) == 2:
-        header.append(f"1-client {phases[1].label}/{phases[0].label}")
+        header += [f"1-client {phases[1].label}/{phases[0].label}", "same, ÷ bare"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     for name in phase_rows(phases[0]):
         row = [name]
         for phase in phases:
             row += cells(phase_rows(phase)[name], phase)
         if len(phases) == 2:
-            row.append(ratio(phases, name))
+            row += [ratio(phases, name), normalised_ratio(phases, name)]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -722,6 +736,8 @@ def report(args: argparse.Namespace, phases: list[Phase], started: dt.datetime, 
         "rest is the page's own work (queries, template).",
         "- **queries**: SQL queries of one GET in process (Django test client, after one uncounted GET), session and "
         "user included.",
+        "- **same, ÷ bare**: the 1-client ratio with each time divided by the bare view's 1-client time measured "
+        "around it, which takes out the machine's own change of speed between the two sizes.",
         "- **1-client ms**: one client alone, no concurrency. **req/s, p50, p95**: under wrk; latencies include the "
         "wait for a free worker.",
         "- **ERRORS**: non-2xx answers, socket errors or timeouts under wrk (see Problems).",
