@@ -9,6 +9,7 @@ folder given and a temporary directory.
 """
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -57,19 +58,21 @@ def manage(env, *arguments) -> str:
     return result.stdout
 
 
-def request_ids(env) -> dict[str, int]:
-    """One request of the demo programme in each status, as the municipal demo user's municipality filed them when
-    there is one (so the municipal screenshots show them too)."""
+def request_ids(env) -> dict[str, dict[str, int]]:
+    """The newest request of the demo programme in each status, for the centre's view and for the municipal demo
+    user's own municipality (its requester's view)."""
     code = (
         "import json\n"
+        "from accounts.models import User\n"
         "from consultations.models import Consultation\n"
-        "found = {}\n"
+        f"town = User.objects.get(email={PEOPLE['municipal']!r}).organisation_id\n"
+        "found = {'centre': {}, 'municipal': {}}\n"
         "for c in Consultation.objects.filter(programme__slug='ehime').order_by('-submitted_at'):\n"
-        "    found.setdefault(c.status, c.pk)\n"
+        "    found['centre'].setdefault(c.status, c.pk)\n"
+        "    if c.organisation_id == town:\n"
+        "        found['municipal'].setdefault(c.status, c.pk)\n"
         "print(json.dumps(found))\n"
     )
-    import json
-
     return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
@@ -84,7 +87,7 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise SystemExit("runserver did not start")
 
 
-def shoot(base: str, out: Path, ids: dict[str, int]) -> list[Path]:
+def shoot(base: str, out: Path, ids: dict[str, dict[str, int]]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     saved = []
@@ -104,7 +107,12 @@ def shoot(base: str, out: Path, ids: dict[str, int]) -> list[Path]:
                     shots[f"queue-{role}"] = "/consultations/"
                 if role == "coordinator":
                     shots["inbox"] = "/consultations/inbox/"
-                    shots |= {f"request-{status}": f"/consultations/{pk}/" for status, pk in ids.items()}
+                    shots |= {f"request-{status}": f"/consultations/{pk}/" for status, pk in ids["centre"].items()}
+                if role == "municipal":
+                    shots |= {
+                        f"request-{status}-municipal": f"/consultations/{pk}/"
+                        for status, pk in ids["municipal"].items()
+                    }
                 for name, url in shots.items():
                     page.goto(url)
                     saved.append(out / f"{name}-{width}.png")
