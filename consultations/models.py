@@ -11,7 +11,6 @@ from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urge
 from consultations.workflow import WORKLOAD_STATUSES
 from specialists.enums import Domain
 
-
 SUBMITTED = ~models.Q(status=Status.DRAFT)
 
 

@@ -53,6 +53,24 @@ class Bigrams(Func):
     output_field = ArrayField(TextField())
 
 
+def _substring(wanted: list[str], field: str) -> Q:
+    condition = Q()
+    for term in wanted:
+        condition &= Q(**{f"{field}__contains": term})
+    return condition
+
+
+def candidates(queryset: QuerySet, query: str, *, field: str = "search_text") -> QuerySet:
+    """The rows matching every term, found through the bigram index (PostgreSQL only)."""
+    wanted = terms(query)
+    every_bigram = sorted({pair for term in wanted for pair in bigrams(term)})
+    return (
+        queryset.alias(_search_bigrams=Bigrams(F(field)))
+        .filter(_search_bigrams__contains=every_bigram)
+        .filter(_substring(wanted, field))
+    )
+
+
 @dataclass
 class Search:
     """A search applied to a queryset, and what it learnt of the number of matches on the way."""
@@ -67,7 +85,7 @@ def search(queryset: QuerySet, query: str, *, field: str = "search_text", cap: i
 
     On PostgreSQL the bigram index finds the candidates and one query counts the matches up to `cap`. What the
     caller then reads depends on that count, so that a page costs about the same whatever the table's size:
-    - fewer than `cap` matches: the candidates from the index (at most `cap` rows to fetch and sort);
+    - at most `cap` matches: their ids, read once through the index; the page then reads those rows by id;
     - `cap` or more: the term is common, so walking the list in its own index order and testing each row finds a
       page of matches after a few thousand rows at most; fetching every candidate from the index would cost
       as many rows as there are matches (tens of thousands for a common word in a national table).
@@ -75,18 +93,11 @@ def search(queryset: QuerySet, query: str, *, field: str = "search_text", cap: i
     wanted = terms(query)
     if not wanted:
         return Search(queryset)
-    substring = Q()
-    for term in wanted:
-        substring &= Q(**{f"{field}__contains": term})
+    substring = _substring(wanted, field)
     if connections[queryset.db].vendor != "postgresql":
         return Search(queryset.filter(substring))
-    every_bigram = sorted({pair for term in wanted for pair in bigrams(term)})
-    candidates = (
-        queryset.alias(_search_bigrams=Bigrams(F(field)))
-        .filter(_search_bigrams__contains=every_bigram)
-        .filter(substring)
-    )
-    found = candidates.order_by().values("pk")[: cap + 1].count()
-    if found > cap:
+    found = list(candidates(queryset, query, field=field).order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(found) > cap:
         return Search(queryset.filter(substring), count=cap, capped=True)
-    return Search(candidates, count=found, capped=False)
+    # The matches are known: the page reads them by id, without scanning the bigram index a second time.
+    return Search(queryset.filter(pk__in=found), count=len(found), capped=False)

@@ -79,6 +79,7 @@ PAGES = [
         COORDINATOR,
         "/consultations/?" + urlencode({"status": "in_progress", "domain": "data", "q": "データ"}),
     ),
+    Page("queue, search a common word", COORDINATOR, "/consultations/?" + urlencode({"q": "職員"})),
     Page("queue, deep page", COORDINATOR, "/consultations/?cursor={deep_cursor}"),
     Page("queue, last page", COORDINATOR, "/consultations/?cursor={last_cursor}"),
     Page("queue (specialist, mine)", DATA_SPECIALIST, "/consultations/?mine=true"),

@@ -79,7 +79,7 @@ def test_both_ways_of_reading_give_the_same_rows(requests):
 def test_the_bigram_index_answers_the_search(requests):
     if connection.vendor != "postgresql":
         pytest.skip("the bigram index exists on PostgreSQL only")
-    queryset = textsearch.search(Consultation.objects.all(), "カード").queryset
+    queryset = textsearch.candidates(Consultation.objects.all(), "カード")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
