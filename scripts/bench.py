@@ -558,7 +558,8 @@ def report(args: argparse.Namespace, servers: list[Server], started: dt.datetime
         "server just before it (a shared machine's speed drifts over a run, so nothing is compared across minutes). "
         "The bare view (`/bench/bare/`, scripts/benchsite) is `login_required` returning `ok`: the same middleware, "
         "session and user loading as every page and nothing else, so 100% is the most a page can reach and the rest "
-        "is the page's own work (queries, template). Its own row shows its last run on each server.",
+        "is the page's own work (queries, template). The bare view's own row compares two of its runs: how far the "
+        "machine drifts within a minute.",
         "- **queries**: SQL queries of one GET, session and user included (reported by the benchmark's middleware).",
         "- **1-client ms**: one client alone, no concurrency, alternating between the two sizes' servers so both "
         "are timed in the same minutes. **req/s, p50, p95**: under wrk; latencies include the wait for a free "
