@@ -91,11 +91,10 @@ def queue(user, *, data, cursor: str | None = None, programme=None, fiscal_years
         fiscal_years=fiscal_years,
         user=user,
     )
-    found = textsearch.search(filterset.qs, filterset.search_query(), cap=COUNT_CAP)
+    ordering = filterset.keyset_ordering()
+    found = textsearch.search(filterset.qs, filterset.search_query(), cap=COUNT_CAP, order=ordering)
     count = True if found.count is None else (found.count, found.capped)
-    page = paginate(
-        found.queryset, filterset.keyset_ordering(), cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP, count=count
-    )
+    page = paginate(found.queryset, ordering, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP, count=count)
     return Queue(filter=filterset, page=page)
 
 

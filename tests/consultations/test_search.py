@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from consultations.models import Consultation
 from dxshare import textsearch
+from tests import factories
 from tests.consultations.conftest import make_request
 
 pytestmark = pytest.mark.django_db
@@ -66,13 +67,33 @@ def test_reference_and_municipality_are_searched(requests, municipality):
     assert len(_found(municipality.name)) == 3
 
 
-def test_both_ways_of_reading_give_the_same_rows(requests):
-    """Few matches: read through the index; at the cap or more: walk the list and test each row."""
+def test_every_way_of_reading_gives_the_same_rows(requests):
+    """The list read in order (whole, or because the word is common), or the bigram index's ids, or walking past
+    the cap: the same rows whichever way the search decides to read."""
+    ways = {
+        "window": {"recent": 1000},
+        "index": {"recent": 0, "cap": 1000},
+        "walk past the cap": {"recent": 0, "cap": 0},
+    }
     for query in ("アカウント", "の", "相談 窓口", "カード", "ai"):
-        by_index = textsearch.search(Consultation.objects.all(), query, cap=1000)
-        by_walking = textsearch.search(Consultation.objects.all(), query, cap=0)
-        assert set(by_index.queryset) == set(by_walking.queryset), query
-    assert textsearch.search(Consultation.objects.all(), "アカウント", cap=0).capped
+        found = {
+            name: set(textsearch.search(Consultation.objects.all(), query, **way).queryset)
+            for name, way in ways.items()
+        }
+        assert len({frozenset(rows) for rows in found.values()}) == 1, (query, found)
+    assert textsearch.search(Consultation.objects.all(), "アカウント", recent=0, cap=0).capped
+
+
+def test_a_common_word_is_counted_as_at_least_what_was_seen(municipal_user):
+    for number in range(40):
+        factories.ConsultationFactory(
+            requester=municipal_user, title=f"職員研修 {number}", search_text=f"職員研修 {number}"
+        )
+    result = textsearch.search(Consultation.objects.all(), "職員", order=("-submitted_at", "-id"), recent=30)
+    assert result.capped and result.count >= textsearch.PAGE
+    assert result.queryset.count() == 40
+    whole = textsearch.search(Consultation.objects.all(), "職員", order=("-submitted_at", "-id"), recent=100)
+    assert (whole.count, whole.capped) == (40, False)
 
 
 @pytest.mark.postgres
