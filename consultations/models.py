@@ -77,6 +77,11 @@ class Consultation(models.Model):
         help_text=_("Reference, subject, description and organisation, normalised for search (dxshare.textsearch)."),
     )
 
+    # Who wrote the last reply the municipality can see (consultations.workflow.Party: requester, assignee or
+    # centre) and when: the specialist's to-do list tells "the municipality replied" from "still with you".
+    last_reply_by = models.CharField(_("last reply by"), max_length=16, blank=True, editable=False)
+    last_reply_at = models.DateTimeField(_("last reply at"), null=True, blank=True, editable=False)
+
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -4,18 +4,25 @@ Lists come a page at a time through keyset paging (dxshare.paging): each reads a
 cursor on and counts only up to a cap, so their cost does not grow with the programme's history.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts import scope
 from consultations import workflow
 from consultations.enums import EventKind, MessageKind, Status
 from consultations.filters import ConsultationFilter
 from consultations.models import Attachment, Consultation, Event, Message, Routing, Watcher
 from consultations.permissions import can_see_internal, mark_visible, sees_internal, visible_filter
 from dxshare import textsearch
+from dxshare.business_days import waited_since
+from dxshare.fiscal import start_of_day
 from dxshare.paging import KeysetPage, paginate
 from specialists.models import Specialist
 
@@ -45,6 +52,7 @@ LIST_COLUMNS = (
     "status",
     "urgency",
     "suggested_domain",
+    "last_reply_by",
     "requester_id",
     "created_at",
     "updated_at",
@@ -98,12 +106,139 @@ def queue(user, *, data, cursor: str | None = None, programme=None, fiscal_years
     return Queue(filter=filterset, page=page)
 
 
-def organisation_requests_page(user, *, cursor: str | None = None) -> KeysetPage:
-    """The requesting side's own list: their organisation's requests and their own drafts, newest first."""
+def organisation_requests_page(user, *, cursor: str | None = None, status: str = "") -> KeysetPage:
+    """The requesting side's own list: their organisation's requests and their own drafts, newest first; `status`
+    (one of Status, else ignored) narrows it, e.g. to the requests waiting for their reply."""
     queryset = _listing(
         consultations_visible_to(user).filter(organisation_id=user.organisation_id), with_requester=True
     )
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
     return paginate(queryset, OWN_LIST_ORDER, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP)
+
+
+# --- What waits for each person (the home page) --------------------------------------------------------------------
+
+TODO_ROWS = 5
+
+
+@dataclass
+class TodoList:
+    """One list on a person's home page: what waits for them, at most TODO_ROWS rows and a link to the rest."""
+
+    key: str
+    title: str
+    rows: list[Consultation]
+    more: bool
+    url: str
+    empty: str
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.rows)
+
+
+def _todo(key, title, queryset, order, url, empty) -> TodoList:
+    rows = list(queryset.order_by(*order)[: TODO_ROWS + 1])
+    return TodoList(key, title, rows[:TODO_ROWS], len(rows) > TODO_ROWS, url, empty)
+
+
+def todo_for(user, *, today=None) -> list[TodoList]:
+    """What waits for this person, in the order they should look at it: one query per list, each reading at most
+    TODO_ROWS + 1 rows from an index, so the home page costs the same whatever the programme's size."""
+    visible = _listing(consultations_visible_to(user))
+    lists: list[TodoList] = []
+    own_list = reverse("consultations:list")
+    if scope.is_organisation_staff(user) and user.organisation_id:
+        mine = visible.filter(organisation_id=user.organisation_id)
+        lists += [
+            _todo(
+                "reply",
+                _("Waiting for your reply"),
+                mine.filter(status=Status.WAITING),
+                ("updated_at", "id"),
+                f"{own_list}?status={Status.WAITING}",
+                _("No specialist is waiting for information from you."),
+            ),
+            _todo(
+                "accept",
+                _("Answers to check"),
+                mine.filter(status=Status.ANSWERED),
+                ("updated_at", "id"),
+                f"{own_list}?status={Status.ANSWERED}",
+                _("No answer waits for you to check."),
+            ),
+            _todo(
+                "drafts",
+                _("Your drafts"),
+                mine.filter(status=Status.DRAFT, requester_id=user.pk),
+                ("-created_at", "-id"),
+                f"{own_list}?status={Status.DRAFT}",
+                _("No unsubmitted draft."),
+            ),
+        ]
+    if scope.is_specialist(user):
+        assigned = visible.filter(specialist__in=Specialist.objects.filter(user_id=user.pk).values("pk"))
+        lists += [
+            _todo(
+                "new",
+                _("Newly routed to you"),
+                assigned.filter(status=Status.ROUTED),
+                ("submitted_at", "id"),
+                f"{own_list}?mine=on&status={Status.ROUTED}&ordering=oldest",
+                _("Nothing new is routed to you."),
+            ),
+            _todo(
+                "replied",
+                _("The municipality replied"),
+                assigned.filter(status=Status.IN_PROGRESS, last_reply_by=workflow.Party.REQUESTER),
+                ("updated_at", "id"),
+                f"{own_list}?mine=on&status={Status.IN_PROGRESS}&ordering=unchanged",
+                _("No municipality's reply waits for you."),
+            ),
+            _todo(
+                "oldest",
+                _("Your oldest open requests"),
+                assigned.filter(status__in=sorted(workflow.WORKLOAD_STATUSES)),
+                ("submitted_at", "id"),
+                f"{own_list}?mine=on&ordering=oldest",
+                _("You have no open request."),
+            ),
+        ]
+    if scope.is_centre(user) or scope.is_site_admin(user):
+        days = settings.CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS
+        today = today or timezone.localdate()
+        cutoff = start_of_day(waited_since(days, today) + dt.timedelta(days=1))
+        routed_long_ago = Routing.objects.filter(consultation=OuterRef("pk"), is_current=True, routed_at__lt=cutoff)
+        handed_back = Routing.objects.filter(consultation=OuterRef("pk"), handed_back_at__isnull=False)
+        inbox = visible.filter(status=workflow.INBOX_STATUS)
+        lists += [
+            _todo(
+                "inbox",
+                _("Waiting to be routed"),
+                inbox.annotate(was_handed_back=Exists(handed_back)),
+                INBOX_ORDER,
+                reverse("consultations:inbox"),
+                _("Nothing waits to be routed."),
+            ),
+            _todo(
+                "overdue",
+                _("No first answer after %(days)s business days") % {"days": days},
+                visible.filter(Exists(routed_long_ago), status=Status.ROUTED),
+                ("submitted_at", "id"),
+                f"{own_list}?status={Status.ROUTED}&ordering=oldest",
+                _("Every routed request has had a first answer in time."),
+            ),
+            _todo(
+                "handed_back",
+                _("Handed back by a specialist"),
+                inbox.filter(Exists(handed_back)),
+                INBOX_ORDER,
+                reverse("consultations:inbox"),
+                _("No request has been handed back."),
+            ),
+        ]
+    return lists
 
 
 def specialist_workloads(programme, *, day=None) -> list[Specialist]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from consultations import notify, permissions, selectors, workflow
 from consultations.classifier import DomainClassifier
@@ -134,7 +135,12 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
 
 @transaction.atomic
 def consultation_save_draft(
-    *, author, fields: dict, files: list[CheckedFile] = (), consultation: Consultation | None = None
+    *,
+    author,
+    fields: dict,
+    files: list[CheckedFile] = (),
+    consultation: Consultation | None = None,
+    submitting: bool = False,
 ) -> Consultation:
     if not permissions.can_file(author):
         raise PermissionDenied
@@ -149,7 +155,8 @@ def consultation_save_draft(
         consultation.full_clean()
         _index(consultation)
         consultation.save()
-        _record(consultation, author, EventKind.CREATED)
+        if not submitting:  # a request filed directly starts its history with its submission
+            _record(consultation, author, EventKind.CREATED)
     else:
         consultation = _lock_for(author, consultation)
         if not consultation.is_draft or consultation.requester_id != author.pk:
@@ -240,7 +247,7 @@ def consultation_submit(*, consultation: Consultation, by) -> Consultation:
 @transaction.atomic
 def consultation_file(*, author, fields: dict, files: list[CheckedFile] = (), submit: bool = True) -> Consultation:
     """Save a new request as a draft and, unless asked to keep it as a draft, submit it."""
-    consultation = consultation_save_draft(author=author, fields=fields, files=files)
+    consultation = consultation_save_draft(author=author, fields=fields, files=files, submitting=submit)
     return consultation_submit(consultation=consultation, by=author) if submit else consultation
 
 
@@ -365,11 +372,22 @@ def consultation_reply(
         consultation, author, EventKind.NOTE if internal else EventKind.REPLIED, internal=internal, message=message.pk
     )
     if not internal:
-        for step in workflow.statuses_after_reply(consultation.status, permissions.parties(author, consultation), then):
+        sides = permissions.parties(author, consultation)
+        consultation.last_reply_by = workflow.reply_side(sides)
+        consultation.last_reply_at = message.created_at
+        consultation.save(update_fields=["last_reply_by", "last_reply_at", "updated_at"])
+        for step in workflow.statuses_after_reply(consultation.status, sides, then):
             _transition(consultation, step, by=author)
     message.consultation = consultation  # the caller reads the status it left (e.g. closed meanwhile)
     notify.message_posted(consultation, message)
     return message
+
+
+REASON_MISSING = {
+    workflow.ChangeKind.WITHDRAW: _lazy("Write why you withdraw the request."),
+    workflow.ChangeKind.CLOSE: _lazy("Write why the request is closed without an answer."),
+    workflow.ChangeKind.REOPEN: _lazy("Write what still needs to be done."),
+}
 
 
 @transaction.atomic
@@ -378,14 +396,16 @@ def consultation_change_status(*, consultation: Consultation, to_status: str, by
 
     Submitting, routing, accepting an answer and handing back are their own services."""
     consultation = _lock_for(by, consultation)
-    if to_status not in workflow.STATUS_FORM_TARGETS:
+    if to_status not in workflow.DIRECT_CHANGE_TARGETS:
         raise ValidationError(_("This change is made with its own form."), code="transition")
+    if consultation.status == to_status:
+        raise ValidationError(
+            _("The request is already %(current)s.") % {"current": Status(to_status).label}, code="unchanged"
+        )
     from_status = consultation.status
     if workflow.reason_required(from_status, to_status) and not reason.strip():
-        requester_withdraws = to_status == Status.CLOSED and Party.REQUESTER in permissions.parties(by, consultation)
-        raise ValidationError(
-            {"reason": _("Give a reason for withdrawing the request.") if requester_withdraws else _("Give a reason.")}
-        )
+        kind = workflow.change_kind(from_status, to_status, permissions.parties(by, consultation))
+        raise ValidationError({"reason": REASON_MISSING[kind]})
     _transition(consultation, to_status, by=by, reason=reason.strip())
     notify.status_changed(consultation, from_status=from_status, by=by, reason=reason.strip())
     return consultation

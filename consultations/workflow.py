@@ -64,9 +64,14 @@ INBOX_STATUS = Status.SUBMITTED
 # Every status a submitted request can have (the queue's status filter).
 SUBMITTED_STATUSES = tuple(status for status in Status if status != Status.DRAFT)
 
-# Changes made by their own action, not by the generic status form: submitting (the filing form), routing (the route
-# page), accepting an answer (the rating form) and handing back (its own form).
-STATUS_FORM_TARGETS = (Status.IN_PROGRESS, Status.WAITING, Status.ANSWERED, Status.CLOSED)
+# The one place that changes a status on its own is the confirmation page (consultations:change): withdrawing or
+# closing a request, and reopening a closed one. Everything else moves with the action that causes it: submitting
+# (the filing form), routing (the route page), a reply (its buttons: ask the municipality, send as the answer),
+# accepting an answer (the rating form) and handing back (its own form).
+STATUS_FORM_TARGETS = (Status.CLOSED, Status.IN_PROGRESS)
+# What services.consultation_change_status accepts from other code (imports, scheduled jobs, tests): every change the
+# table allows that has no service of its own. The pages offer only STATUS_FORM_TARGETS.
+DIRECT_CHANGE_TARGETS = (Status.IN_PROGRESS, Status.WAITING, Status.ANSWERED, Status.CLOSED)
 
 
 def allowed(from_status: str, to_status: str, parties: set[str]) -> bool:
@@ -89,10 +94,30 @@ def reason_required(from_status: str, to_status: str) -> bool:
 # --- What a reply does ------------------------------------------------------------------------------------------
 
 REPLY_THEN_CHOICES = [
-    ("", _("Keep the status")),
-    (Status.WAITING, _("Ask the municipality for information")),
-    (Status.ANSWERED, _("Mark as answered")),
+    ("", _("Send")),
+    (Status.WAITING, _("Send and wait for the municipality's answer")),
+    (Status.ANSWERED, _("Send as the answer")),
 ]
+
+
+@dataclass(frozen=True)
+class ReplyButton:
+    then: str
+    label: str
+    primary: bool
+
+
+def reply_buttons(status: str, parties: set[str]) -> list[ReplyButton]:
+    """The reply form's buttons: everybody sends; the advisers may also ask the municipality for information or send
+    their message as the answer, which moves the status with the message (the table decides what is offered)."""
+    buttons = [ReplyButton("", _("Send"), primary=not (parties & ADVISERS))]
+    if parties & ADVISERS:
+        for then, label in REPLY_THEN_CHOICES[1:]:
+            if statuses_after_reply(status, parties, then)[-1:] == [then]:
+                buttons.append(ReplyButton(then, label, primary=then == Status.ANSWERED))
+        if not any(button.primary for button in buttons):
+            buttons[0] = ReplyButton("", _("Send"), primary=True)
+    return buttons
 
 
 def statuses_after_reply(status: str, parties: set[str], then: str = "") -> list[str]:
@@ -118,6 +143,15 @@ def statuses_after_reply(status: str, parties: set[str], then: str = "") -> list
     return steps
 
 
+def reply_side(parties: set[str]) -> str:
+    """The party a reply is recorded as (Consultation.last_reply_by): the assignee or the centre answer, the
+    requester side asks."""
+    for party in (A, C, R):
+        if party in parties:
+            return party
+    return ""
+
+
 # --- Who hears about a change -----------------------------------------------------------------------------------
 
 
@@ -138,24 +172,41 @@ class Action:
     to_status: str
     label: str
     needs_reason: bool
+    kind: str = ""
+
+
+class ChangeKind(models.TextChoices):
+    """The status changes made on their own, each confirmed on its own page (consultations:change)."""
+
+    WITHDRAW = "withdraw", _("Withdraw the request")
+    CLOSE = "close", _("Close without an answer")
+    REOPEN = "reopen", _("Reopen the request")
+
+
+def change_kind(status: str, to_status: str, parties: set[str]) -> str:
+    if to_status == Status.IN_PROGRESS:
+        return ChangeKind.REOPEN
+    return ChangeKind.WITHDRAW if R in parties else ChangeKind.CLOSE
 
 
 def status_actions(status: str, parties: set[str]) -> list[Action]:
-    """The generic status changes this party may make now (accepting, routing and handing back have their own forms)."""
-    if status == Status.DRAFT:
-        return []
-    labels = {
-        Status.IN_PROGRESS: _("Start working on it") if status == Status.ROUTED else _("Reopen"),
-        Status.WAITING: _("Ask the municipality for information"),
-        Status.ANSWERED: _("Mark as answered"),
-        Status.CLOSED: _("Withdraw the request") if R in parties else _("Close without answer"),
-    }
-    return [
-        Action(to_status, labels[to_status], reason_required(status, to_status))
-        for to_status in STATUS_FORM_TARGETS
-        if allowed(status, to_status, parties)
-        and not (to_status == Status.CLOSED and status == Status.ANSWERED)  # accepting has its own form
-    ]
+    """The changes this party may make on their own now: withdraw or close an open request, reopen a closed one.
+    Each asks for confirmation and a reason. Accepting an answer (which closes it) has its own form."""
+    actions = []
+    if status in (Status.DRAFT, Status.ANSWERED):
+        return actions  # a draft is simply not submitted; an answered request is accepted or replied to
+    for to_status in STATUS_FORM_TARGETS:
+        if to_status == Status.IN_PROGRESS and status != Status.CLOSED:
+            continue  # starting or resuming work happens with a reply
+        if allowed(status, to_status, parties):
+            kind = change_kind(status, to_status, parties)
+            actions.append(Action(to_status, ChangeKind(kind).label, reason_required(status, to_status), kind))
+    return actions
+
+
+def action_for(status: str, kind: str, parties: set[str]) -> "Action | None":
+    """The action behind a confirmation page's address, if this party may take it now."""
+    return next((action for action in status_actions(status, parties) if action.kind == kind), None)
 
 
 def may_hand_back(status: str, parties: set[str]) -> bool:
@@ -166,18 +217,88 @@ def may_accept(status: str, parties: set[str]) -> bool:
     return status == Status.ANSWERED and R in parties
 
 
-# --- Badges -----------------------------------------------------------------------------------------------------
+# --- Whose turn it is ------------------------------------------------------------------------------------------
 
-BADGES = {
-    Status.DRAFT: "neutral",
-    Status.SUBMITTED: "warning",
-    Status.ROUTED: "info",
-    Status.IN_PROGRESS: "info",
-    Status.WAITING: "warning",
-    Status.ANSWERED: "success",
-    Status.CLOSED: "neutral",
+
+class Turn(models.TextChoices):
+    YOURS = "yours", _("Your turn")
+    OTHERS = "others", _("Waiting for others")
+    DONE = "done", _("Done")
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    """A status as one viewer reads it: a label written from their side, and whether they must act."""
+
+    status: str
+    label: str
+    turn: str
+    banner: str = ""  # on the request's page, when it is the viewer's turn: what to do
+
+    @property
+    def badge(self) -> str:
+        return {Turn.YOURS: "action", Turn.DONE: "done"}.get(self.turn, "waiting")
+
+
+_REQUESTER_STATES = {
+    Status.DRAFT: (
+        _("Draft: not yet submitted"),
+        Turn.YOURS,
+        _("Nobody sees this draft yet. Submit it when it is ready."),
+    ),
+    Status.SUBMITTED: (_("Waiting for routing"), Turn.OTHERS, ""),
+    Status.ROUTED: (_("With the specialist"), Turn.OTHERS, ""),
+    Status.IN_PROGRESS: (_("The specialist is working on it"), Turn.OTHERS, ""),
+    Status.WAITING: (
+        _("Please reply"),
+        Turn.YOURS,
+        _("The specialist needs more information from you. Read their question and reply below."),
+    ),
+    Status.ANSWERED: (
+        _("Answered: please check"),
+        Turn.YOURS,
+        _("The specialist has answered. If the answer helps, accept it; if something is unclear, reply below."),
+    ),
+    Status.CLOSED: (_("Closed"), Turn.DONE, ""),
+}
+_ASSIGNEE_STATES = {
+    Status.ROUTED: (
+        _("New: please respond"),
+        Turn.YOURS,
+        _("This request is routed to you. Reply to the municipality, or hand it back if it is not for you."),
+    ),
+    Status.IN_PROGRESS: (_("Your turn to reply"), Turn.YOURS, _("It is your turn: reply to the municipality.")),
+    Status.WAITING: (_("Waiting for the municipality"), Turn.OTHERS, ""),
+    Status.ANSWERED: (_("Answered: waiting for acceptance"), Turn.OTHERS, ""),
+    Status.CLOSED: (_("Closed"), Turn.DONE, ""),
+}
+_CENTRE_STATES = {
+    Status.SUBMITTED: (
+        _("Please route"),
+        Turn.YOURS,
+        _("This request waits to be routed to a specialist."),
+    ),
+    Status.ROUTED: (_("With the specialist"), Turn.OTHERS, ""),
+    Status.IN_PROGRESS: (_("With the specialist"), Turn.OTHERS, ""),
+    Status.WAITING: (_("Waiting for the municipality"), Turn.OTHERS, ""),
+    Status.ANSWERED: (_("Answered: waiting for acceptance"), Turn.OTHERS, ""),
+    Status.CLOSED: (_("Closed"), Turn.DONE, ""),
 }
 
 
-def badge(status: str) -> str:
-    return BADGES.get(status, "neutral")
+def viewer_state(status: str, parties: set[str], last_reply_by: str = "") -> ViewerState:
+    """The status from the viewer's side. The assigned specialist's view comes first (a site administrator may be
+    both centre and assignee), then the requester's, then the centre's; anyone else reads the neutral label.
+    `last_reply_by` (the party of the last visible reply) tells the specialist that the municipality has replied."""
+    if A in parties and status == Status.IN_PROGRESS and last_reply_by == R:
+        return ViewerState(
+            status,
+            _("The municipality replied"),
+            Turn.YOURS,
+            _("The municipality has replied. Read their message and continue."),
+        )
+    for party, table in ((A, _ASSIGNEE_STATES), (R, _REQUESTER_STATES), (C, _CENTRE_STATES)):
+        if party in parties and status in table:
+            label, turn, banner = table[status]
+            return ViewerState(status, label, turn, banner)
+    return ViewerState(status, Status(status).label, Turn.DONE if status == Status.CLOSED else Turn.OTHERS)

@@ -26,6 +26,7 @@ from accounts.enums import Role
 from accounts.models import User
 from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urgency
 from consultations.models import Consultation, Event, Message, ReferenceCounter, Routing, Watcher
+from consultations.workflow import Party
 from dxshare import textsearch
 from dxshare.fiscal import fiscal_year_of
 from municipalities.models import LocalGovernment, Membership, Programme
@@ -254,7 +255,7 @@ def _fill_chunk(programme, moments, *, rng, texts, staff, organisations, special
         rows.append(consultation)
     Consultation.objects.bulk_create(rows, batch_size=1000)
 
-    routings, messages, events, watchers = [], [], [], []
+    routings, messages, events, watchers, replied = [], [], [], [], []
     for consultation in rows:
         watchers.append(Watcher(consultation=consultation, user=consultation.requester))
         if consultation.status == Status.DRAFT:
@@ -297,6 +298,9 @@ def _fill_chunk(programme, moments, *, rng, texts, staff, organisations, special
                 created_at=min(moment, timezone.now()),
             )
             messages.append(message)
+            consultation.last_reply_by = Party.ASSIGNEE if author == specialist.user else Party.REQUESTER
+            consultation.last_reply_at = message.created_at
+            replied.append(consultation)
         if consultation.answered_at:
             events.append(
                 _event(
@@ -314,6 +318,7 @@ def _fill_chunk(programme, moments, *, rng, texts, staff, organisations, special
             )
     Routing.objects.bulk_create(routings, batch_size=2000)
     Message.objects.bulk_create(messages, batch_size=2000)
+    Consultation.objects.bulk_update(set(replied), ["last_reply_by", "last_reply_at"], batch_size=1000)
     Event.objects.bulk_create(events, batch_size=2000)
     Watcher.objects.bulk_create(watchers, batch_size=2000, ignore_conflicts=True)
 

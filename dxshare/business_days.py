@@ -56,3 +56,12 @@ def business_days_between(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     return _up_to(end) - _up_to(start)
+
+
+def waited_since(days: int, today: dt.date) -> dt.date:
+    """The latest day from which `days` business days have passed by `today`: whatever started on that day or
+    before has waited at least `days` business days (business_days_between(day, today) >= days)."""
+    day = today
+    while business_days_between(day, today) < days:
+        day -= dt.timedelta(days=1)
+    return day

@@ -182,6 +182,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")
 CELERY_TIMEZONE = TIME_ZONE  # beat's crontab hours (the daily digest) are local time too
 USE_I18N = True
 USE_TZ = True
+# Date and time formats per language (dxshare/formats): 2027年1月29日（金） 14:00.
+FORMAT_MODULE_PATH = ["dxshare.formats"]
 
 # --- Static and uploaded files ----------------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -208,6 +210,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dxshare <noreply@dxs
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Requests left "answered" this many days without a response from the municipality close automatically.
 CONSULTATION_AUTO_CLOSE_DAYS = env.int("CONSULTATION_AUTO_CLOSE_DAYS", default=14)
+# A routed request without a first answer after this many business days is overdue (the centre's home page).
+CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS = env.int("CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS", default=3)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in e-mails and tasks
 
 # --- Security --------------------------------------------------------------------------------------------------

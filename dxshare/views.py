@@ -5,13 +5,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from consultations import selectors
 from dxshare.celery import app as celery_app
 
 
 @login_required
 def home(request):
-    """Each role's starting point: what this person does here, one click away."""
-    return render(request, "home.html")
+    """Each role's starting point: what waits for this person first (consultations.selectors.todo_for), then what
+    they can do here, one click away."""
+    return render(request, "home.html", {"todo": selectors.todo_for(request.user)})
 
 
 @never_cache
