@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from consultations import workflow
@@ -15,6 +16,7 @@ from consultations.enums import Status, Urgency
 from consultations.models import Consultation
 from dxshare import textsearch
 from dxshare.fiscal import fiscal_year_label, fiscal_year_span, start_of_day
+from dxshare.forms import SpecificErrorsMixin
 from municipalities.models import LocalGovernment
 from specialists.enums import Domain
 from specialists.models import Specialist
@@ -37,18 +39,49 @@ def validate_search(value: str) -> None:
         )
 
 
+class FilterForm(SpecificErrorsMixin, forms.Form):
+    show_required_marks = False  # every filter is optional: no 任意 on each
+
+    def applied(self) -> list[tuple[str, str]]:
+        """(label, value) of each filter in force, in words, for the line above the list: what 絞り込む did."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        found = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, "", False) or name == "ordering":
+                continue
+            if value is True:
+                found.append((str(field.label), str(_("Yes"))))
+            elif isinstance(value, dt.date):
+                found.append((str(field.label), date_format(value, "DATE_FORMAT")))
+            elif getattr(field, "choices", None):
+                found.append((str(field.label), str(dict(field.choices).get(value, value))))
+            else:
+                found.append((str(field.label), str(value)))
+        return found
+
+
 class ConsultationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="keep", validators=[validate_search], max_length=200)
     mine = django_filters.BooleanFilter(
-        label=_("Assigned to me"), method="assigned_to_me", widget=django_filters.widgets.BooleanWidget
+        label=_("Only requests assigned to me"), method="assigned_to_me", widget=forms.CheckboxInput
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=[(status, Status(status).label) for status in workflow.SUBMITTED_STATUSES]
+        label=_("Status"),
+        choices=[(status, Status(status).label) for status in workflow.SUBMITTED_STATUSES],
+        empty_label=_("All"),
     )
-    organisation = django_filters.ChoiceFilter(label=_("Municipality"), field_name="organisation_id")
-    domain = django_filters.ChoiceFilter(label=_("Domain"), choices=Domain.choices, method="in_domain")
-    urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices)
-    fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), method="in_fiscal_year")
+    organisation = django_filters.ChoiceFilter(
+        label=_("Municipality"), field_name="organisation_id", empty_label=_("All")
+    )
+    domain = django_filters.ChoiceFilter(
+        label=_("Domain"), choices=Domain.choices, method="in_domain", empty_label=_("All")
+    )
+    urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices, empty_label=_("All"))
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"), method="in_fiscal_year", empty_label=_("All fiscal years")
+    )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted on or after"), method="submitted_on_or_after", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -72,6 +105,7 @@ class ConsultationFilter(django_filters.FilterSet):
     class Meta:
         model = Consultation
         fields = []
+        form = FilterForm
 
     def __init__(self, *args, programme=None, fiscal_years=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
