@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts import scope
@@ -45,9 +47,19 @@ def consultation_list(request):
     """Municipal staff see their municipality's requests; specialists, the centre and the prefecture the queue."""
     user = request.user
     if scope.is_municipal(user):
-        page = selectors.organisation_requests_page(user, cursor=_cursor(request))
+        status = request.GET.get("status", "")
+        page = selectors.organisation_requests_page(user, cursor=_cursor(request), status=status)
         _say_if_restarted(request, page)
-        return render(request, "consultations/own_list.html", {"page": page, "can_file": permissions.can_file(user)})
+        return render(
+            request,
+            "consultations/own_list.html",
+            {
+                "page": page,
+                "can_file": permissions.can_file(user),
+                "status": Status(status) if status in Status.values else None,
+                "query": f"status={status}" if status in Status.values else "",
+            },
+        )
     this_year = current_fiscal_year()
     queue = selectors.queue(
         user,
@@ -137,10 +149,18 @@ def consultation_edit(request, pk):
 
 @login_required
 def consultation_submitted(request, pk):
-    consultation = _visible_or_404(request.user, pk)
+    consultation = _visible_or_404(request.user, pk, related=("programme",))
     if consultation.is_draft or consultation.requester_id != request.user.pk:
         return redirect(consultation)
     return render(request, "consultations/submitted.html", {"consultation": consultation})
+
+
+def _reply_form(user, consultation, data=None, files=None) -> ReplyForm | None:
+    allow_internal = permissions.can_add_note(user, consultation)
+    if not (permissions.can_reply(user, consultation) or allow_internal):
+        return None
+    buttons = workflow.reply_buttons(consultation.status, permissions.parties(user, consultation))
+    return ReplyForm(data, files, allow_internal=allow_internal, buttons=buttons)
 
 
 def _detail(request, pk, *, status=200, **forms):
@@ -153,10 +173,9 @@ def _detail(request, pk, *, status=200, **forms):
     consultation = detail.consultation
     user = request.user
     sides = permissions.parties(user, consultation)
-    can_reply = permissions.can_reply(user, consultation)
-    can_add_note = permissions.can_add_note(user, consultation)
     context = {
         "consultation": consultation,
+        "state": workflow.viewer_state(consultation.status, sides, consultation.last_reply_by),
         "thread": detail.thread,
         "history": detail.history,
         "history_truncated": detail.history_truncated,
@@ -168,19 +187,31 @@ def _detail(request, pk, *, status=200, **forms):
         "can_route": permissions.can_route(user, consultation),
         "can_rate": permissions.can_rate(user, consultation),
         "can_hand_back": permissions.can_hand_back(user, consultation),
-        "reply_form": forms.get("reply_form")
-        or (
-            ReplyForm(allow_internal=can_add_note, allow_then=bool(sides & workflow.ADVISERS))
-            if can_reply or can_add_note
-            else None
-        ),
+        # A closed request takes no reply: it is reopened first (which says what that does).
+        "reply_form": None if consultation.is_closed else forms.get("reply_form") or _reply_form(user, consultation),
         "accept_form": forms.get("accept_form") or AcceptForm(),
-        "status_form": forms.get("status_form") or StatusForm(),
         "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
         "actions": workflow.status_actions(consultation.status, sides),
         "domains": dict(Domain.choices),
     }
+    context["banner_action"] = _banner_action(context)
     return render(request, "consultations/detail.html", context, status=status)
+
+
+def _banner_action(context) -> tuple[str, str] | None:
+    """Where the banner of a request that waits for the viewer leads: the one thing to do next."""
+    consultation = context["consultation"]
+    if context["state"].turn != workflow.Turn.YOURS:
+        return None
+    if context["can_route"] and consultation.status == workflow.INBOX_STATUS:
+        return reverse("consultations:route", args=[consultation.pk]), _("Route the request")
+    if context["can_rate"]:
+        return "#accept", _("Check the answer")
+    if context["can_edit"] and consultation.is_draft:
+        return reverse("consultations:edit", args=[consultation.pk]), _("Edit and submit")
+    if context["reply_form"] is not None:
+        return "#reply", _("Write a reply")
+    return None
 
 
 @login_required
@@ -192,11 +223,12 @@ def consultation_detail(request, pk):
 @require_POST
 def consultation_reply(request, pk):
     consultation = _visible_or_404(request.user, pk)
-    allow_internal = permissions.can_add_note(request.user, consultation)
-    if not (permissions.can_reply(request.user, consultation) or allow_internal):
+    form = _reply_form(request.user, consultation, request.POST, request.FILES)
+    if form is None:
         raise PermissionDenied
-    allow_then = bool(permissions.parties(request.user, consultation) & workflow.ADVISERS)
-    form = ReplyForm(request.POST, request.FILES, allow_internal=allow_internal, allow_then=allow_then)
+    if consultation.is_closed:
+        messages.error(request, _("This request is closed. Reopen it if it needs more work."))
+        return redirect(consultation)
     if form.is_valid():
         try:
             message = services.consultation_reply(
@@ -225,26 +257,51 @@ def consultation_reply(request, pk):
 
 
 @login_required
-@require_POST
-def consultation_status(request, pk):
-    consultation = _visible_or_404(request.user, pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
+def consultation_change(request, pk, kind):
+    """Withdraw, close without an answer or reopen: a page that says what the change does and asks for the reason,
+    so that nothing irreversible happens in one click."""
+    consultation = _visible_or_404(request.user, pk, related=("specialist__user", "organisation"))
+    if kind not in workflow.ChangeKind.values:
+        raise Http404
+    action = workflow.action_for(consultation.status, kind, permissions.parties(request.user, consultation))
+    if action is None:
+        messages.error(
+            request,
+            _("This change is not possible now: the request is %(status)s.")
+            % {
+                "status": workflow.viewer_state(
+                    consultation.status, permissions.parties(request.user, consultation)
+                ).label
+            },
+        )
+        return redirect(consultation)
+    form = StatusForm(request.POST or None, kind=kind, required=action.needs_reason)
+    if request.method == "POST" and form.is_valid():
         try:
             services.consultation_change_status(
                 consultation=consultation,
-                to_status=form.cleaned_data["to_status"],
+                to_status=action.to_status,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(
-                request, _("The status is now: %(status)s.") % {"status": Status(form.cleaned_data["to_status"]).label}
-            )
+            messages.success(request, CHANGE_DONE[kind])
             return redirect(consultation)
-    return _detail(request, pk, status=400, status_form=form)
+    return render(
+        request,
+        "consultations/change.html",
+        {"consultation": consultation, "action": action, "kind": kind, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+CHANGE_DONE = {
+    workflow.ChangeKind.WITHDRAW: _lazy("The request is withdrawn. The support centre and the specialist are told."),
+    workflow.ChangeKind.CLOSE: _lazy("The request is closed without an answer. The municipality is told why."),
+    workflow.ChangeKind.REOPEN: _lazy("The request is reopened and back with the specialist."),
+}
 
 
 @login_required
@@ -336,8 +393,6 @@ def consultation_route(request, pk):
             "form": form,
             "workloads": page.workloads,
             "suggested": page.suggested,
-            "suggestion": consultation.suggestion or {},
-            "domains": dict(Domain.choices),
             "routings": page.routings,
         },
         status=400 if form.errors else 200,
