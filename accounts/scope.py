@@ -77,6 +77,11 @@ def can_see_programme(user, programme) -> bool:
     return is_site_admin(user) or (is_signed_in(user) and user.programme_id == programme.pk)
 
 
+def can_manage_programme(user, programme) -> bool:
+    """The programme's own settings (e.g. the support centre's contact): its centre, or a site administrator."""
+    return is_site_admin(user) or (is_centre(user) and user.programme_id == programme.pk)
+
+
 def can_invite(user, programme=None) -> bool:
     """Coordinators and the centre head invite people into their own programme; site admins anywhere."""
     if is_site_admin(user):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
+from accounts.adapters import remember_language
 from accounts.enums import Language
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
@@ -30,8 +32,9 @@ def accept_invitation(request, uidb64, token):
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="accounts.backends.ModelBackend")
+        translation.activate(user.language)
         messages.success(request, _("Welcome! Your password is set and you are signed in."))
-        return redirect("home")
+        return remember_language(redirect("home"), user.language)
     return render(request, "accounts/accept_invitation.html", {"form": form, "invited_user": user})
 
 

@@ -31,6 +31,18 @@ def _business_hour(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=timezone.get_default_timezone()).astimezone(dt.UTC)
 
 
+def _requester_for(description: str, staff: list, index: int):
+    """Somebody of the municipality the text speaks for (「今治市環境政策課です」 is filed by Imabari's staff)."""
+    opening = description[:20]
+    named = [user for user in staff if user.organisation.name in opening]
+    # The longest name first: 伊予市 must not take what 四国中央市 or 伊予郡… wrote.
+    named.sort(key=lambda user: -len(user.organisation.name))
+    if named:
+        same = [user for user in named if user.organisation_id == named[0].organisation_id]
+        return same[index % len(same)]
+    return staff[(index * 7) % len(staff)]
+
+
 def demo_consultations(programme: Programme, *, today: dt.date | None = None) -> int:
     """Create the demo requests once (idempotent: nothing is added if the programme already has requests)."""
     if Consultation.objects.filter(programme=programme).exists():
@@ -46,7 +58,7 @@ def demo_consultations(programme: Programme, *, today: dt.date | None = None) ->
     for index, item in enumerate(requests):
         age_days = int(500 * (len(requests) - index) / len(requests))
         filed = today - dt.timedelta(days=age_days)
-        requester = staff[(index * 7) % len(staff)]
+        requester = _requester_for(item["description"], staff, index)
         fields = {
             "title": item["title"],
             "description": item["description"],
@@ -78,10 +90,18 @@ def demo_consultations(programme: Programme, *, today: dt.date | None = None) ->
                 consultation=consultation,
                 author=specialist_user,
                 body="ご相談ありがとうございます。現状の資料や担当課の体制を教えていただけますか。",
-                then=Status.WAITING if remaining <= 9 else "",
+                then=Status.WAITING if remaining <= 10 else "",
             )
         if remaining <= 9:
             continue  # waiting for the municipality
+        if remaining == 10:
+            with clock(_business_hour(filed + dt.timedelta(days=4), 10)):
+                services.consultation_reply(
+                    consultation=consultation,
+                    author=requester,
+                    body="資料を添付しました。担当は2名で、来年度から1名増える予定です。",
+                )
+            continue  # the municipality replied: the specialist's turn
         with clock(_business_hour(filed + dt.timedelta(days=6), 14)):
             services.consultation_reply(
                 consultation=consultation,

@@ -129,6 +129,11 @@ def demo_seed() -> list[DemoLogin]:
         prefecture=ehime,
         members=ehime_members,
         joined_on=start_of_previous_fy,
+        contact={
+            "centre_phone": "089-912-0000",
+            "centre_email": "dx-center@ehime.example",
+            "centre_hours": "平日 9:00–17:00（年末年始を除く）",
+        },
         targets=_targets(
             [fy - 1, fy],
             {

@@ -116,6 +116,12 @@ class Programme(models.Model):
     name_en = models.CharField(_("English name"), max_length=120, blank=True)
     centre_name = models.CharField(_("support centre"), max_length=120)
     centre_name_en = models.CharField(_("support centre (English)"), max_length=120, blank=True)
+    # How municipal staff reach the support centre (shown after filing a request and on the programme's page).
+    centre_phone = models.CharField(_("support centre phone"), max_length=32, blank=True)
+    centre_email = models.EmailField(_("support centre e-mail"), blank=True)
+    centre_hours = models.CharField(
+        _("support centre hours"), max_length=120, blank=True, help_text=_("e.g. 平日 9:00–17:00")
+    )
     reference_prefix = models.CharField(
         _("reference prefix"),
         max_length=5,
@@ -149,6 +155,10 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("municipalities:programme", kwargs={"slug": self.slug})
+
+    @property
+    def has_centre_contact(self) -> bool:
+        return bool(self.centre_phone or self.centre_email)
 
     @property
     def display_name(self) -> str:

@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import scope
 from municipalities.enums import Kind
 from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
 from municipalities.validators import is_valid_code
@@ -191,8 +192,12 @@ def programme_create_or_update(
     members: list[LocalGovernment],
     targets: dict[tuple[int, str], int] | None = None,
     joined_on: dt.date | None = None,
+    contact: dict[str, str] | None = None,
 ) -> Programme:
     programme = Programme.objects.filter(slug=slug).first() or Programme(slug=slug)
+    for key, value in (contact or {}).items():
+        if key in CENTRE_CONTACT_FIELDS:
+            setattr(programme, key, value)
     for key, value in {
         "name": name,
         "name_en": name_en,
@@ -222,3 +227,20 @@ def membership_add(*, programme: Programme, municipality: LocalGovernment, joine
     membership.full_clean()
     membership.save()
     return membership
+
+
+CENTRE_CONTACT_FIELDS = ("centre_phone", "centre_email", "centre_hours")
+
+
+@transaction.atomic
+def programme_set_centre_contact(*, programme: Programme, by, fields: dict) -> Programme:
+    """The centre's phone, e-mail and hours, set by the programme's coordinators, centre head or a site admin."""
+    if not scope.can_manage_programme(by, programme):
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    for name in CENTRE_CONTACT_FIELDS:
+        if name in fields:
+            setattr(programme, name, (fields[name] or "").strip())
+    programme.full_clean()
+    programme.save(update_fields=list(CENTRE_CONTACT_FIELDS))
+    return programme

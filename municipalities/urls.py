@@ -6,5 +6,6 @@ app_name = "municipalities"
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
+    path("programmes/<slug:slug>/contact/", views.centre_contact_edit, name="centre_contact"),
     path("municipalities/<str:code>/", views.municipality_detail, name="detail"),
 ]

@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts import scope
 from dxshare.fiscal import current_fiscal_year
-from municipalities import selectors
+from dxshare.forms import add_validation_errors
+from municipalities import selectors, services
+from municipalities.forms import CentreContactForm
 
 
 @login_required
@@ -29,8 +33,27 @@ def programme_detail(request, slug):
             "fiscal_year": fiscal_year,
             "targets": [t for t in programme.targets.all() if t.fiscal_year == fiscal_year],
             "show_members": not scope.is_municipal(request.user),
+            "can_manage": scope.can_manage_programme(request.user, programme),
         },
     )
+
+
+@login_required
+def centre_contact_edit(request, slug):
+    """The support centre's phone, e-mail and hours, set by its own coordinators (not only in the admin site)."""
+    programme = get_object_or_404(selectors.programmes_visible_to(request.user), slug=slug)
+    if not scope.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    form = CentreContactForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_set_centre_contact(programme=programme, by=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("The support centre's contact details are saved."))
+            return redirect(programme)
+    return render(request, "municipalities/centre_contact.html", {"form": form, "programme": programme})
 
 
 @login_required

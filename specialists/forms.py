@@ -2,11 +2,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Language, Role
+from dxshare.forms import SpecificErrorsMixin
 from municipalities.models import LocalGovernment
 from specialists.enums import Domain
+from specialists.models import Specialist
 
 
-class InvitationForm(forms.Form):
+class ProfileForm(SpecificErrorsMixin, forms.ModelForm):
+    """What a specialist says about themselves: shown to the municipalities on the specialists' pages."""
+
+    class Meta:
+        model = Specialist
+        fields = ["title", "profile", "ask_me_about"]
+        widgets = {
+            "profile": forms.Textarea(attrs={"rows": 6}),
+            "ask_me_about": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"title": _("Title"), "profile": _("Profile"), "ask_me_about": _("What to ask me about")}
+        help_texts = {
+            "title": _("e.g. DX推進専門官"),
+            "profile": _("Your background and experience, as municipal staff should know it."),
+            "ask_me_about": _('e.g. "choosing a cloud service", "writing a procurement specification".'),
+        }
+
+
+class InvitationForm(SpecificErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), max_length=80)
     role = forms.ChoiceField(label=_("Role"))

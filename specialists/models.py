@@ -20,7 +20,12 @@ class Specialist(models.Model):
     )
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices, db_index=True)
     title = models.CharField(_("title"), max_length=120, blank=True, help_text=_("e.g. DX推進専門官"))
-    profile = models.TextField(_("profile"), blank=True, help_text=_("Background and what to ask this person."))
+    profile = models.TextField(_("profile"), blank=True, help_text=_("Background and experience."))
+    ask_me_about = models.TextField(
+        _("what to ask me about"),
+        blank=True,
+        help_text=_("The questions this specialist helps with best, in their own words."),
+    )
     active_from = models.DateField(_("active from"))
     active_until = models.DateField(_("active until"), null=True, blank=True)
 

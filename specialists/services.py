@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,3 +29,16 @@ def person_invite(*, invited_by: User, domain: str = "", **fields) -> User:
     if user.role == Role.SPECIALIST:
         specialist_create(user=user, domain=domain)
     return user
+
+
+@transaction.atomic
+def specialist_update_profile(*, specialist: Specialist, by: User, fields: dict) -> Specialist:
+    """A specialist edits their own profile (title, profile text, what to ask them); nobody else does it here."""
+    if specialist.user_id != by.pk:
+        raise PermissionDenied
+    for name in ("title", "profile", "ask_me_about"):
+        if name in fields:
+            setattr(specialist, name, fields[name].strip())
+    specialist.full_clean()
+    specialist.save(update_fields=["title", "profile", "ask_me_about"])
+    return specialist

@@ -11,7 +11,8 @@ from accounts.models import Invitation
 from accounts.services import invitation_resend
 from dxshare.forms import add_validation_errors
 from specialists import selectors, services
-from specialists.forms import InvitationForm
+from specialists.forms import InvitationForm, ProfileForm
+from specialists.models import Specialist
 
 
 @login_required
@@ -29,6 +30,24 @@ def specialist_list(request):
 def specialist_detail(request, pk):
     specialist = get_object_or_404(selectors.specialists_visible_to(request.user), pk=pk)
     return render(request, "specialists/specialist_detail.html", {"specialist": specialist})
+
+
+@login_required
+def profile_edit(request):
+    """A specialist's own profile, edited without the admin site."""
+    specialist = Specialist.objects.filter(user=request.user).select_related("user").first()
+    if specialist is None:
+        raise PermissionDenied
+    form = ProfileForm(request.POST or None, instance=specialist)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.specialist_update_profile(specialist=specialist, by=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect(specialist)
+    return render(request, "specialists/profile_edit.html", {"form": form, "specialist": specialist})
 
 
 def _require_inviter(user):
