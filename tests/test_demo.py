@@ -37,3 +37,26 @@ def test_the_command_refuses_production_without_the_flag(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_demo_requests_are_filed_by_the_municipality_they_speak_for():
+    """「今治市環境政策課です」 is filed by Imabari's staff, not Matsuyama's; the demo login of Matsuyama has a question
+    and an answer waiting for it, and the design specialist a reply from a municipality."""
+    demo_seed()
+    ehime = Programme.objects.get(slug="ehime")
+    for consultation in Consultation.objects.filter(programme=ehime).select_related("organisation"):
+        named = [
+            lg.name
+            for lg in ehime.members.all()
+            if lg.name in consultation.description[:20] and lg.name != consultation.organisation.name
+        ]
+        longer = [name for name in named if consultation.organisation.name not in name]
+        assert consultation.organisation.name in consultation.description[:20] or not longer, consultation.title
+    matsuyama = set(
+        Consultation.objects.filter(requester__email="staff1@matsuyama.ehime.example").values_list("status", flat=True)
+    ) | set(Consultation.objects.filter(organisation__name="松山市").values_list("status", flat=True))
+    assert {Status.WAITING, Status.ANSWERED} <= matsuyama
+    assert Consultation.objects.filter(
+        specialist__user__email="design@specialists.ehime.example", status=Status.IN_PROGRESS, last_reply_by="requester"
+    ).exists()
+    assert ehime.centre_phone and ehime.centre_email

@@ -21,7 +21,10 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def world(db):
     programme = factories.ProgrammeFactory(name="愛媛県・市町DX推進会議", reference_prefix="EH", slug="ehime")
     town = factories.MembershipFactory(programme=programme, municipality__name="内子町").municipality
-    specialists = {d: factories.SpecialistFactory(user__programme=programme, domain=d) for d in Domain.values}
+    specialists = {
+        d: factories.SpecialistFactory(user__programme=programme, domain=d, user__password=PASSWORD)
+        for d in Domain.values
+    }
     staff = factories.UserFactory(
         role=Role.MUNICIPAL, programme=programme, organisation=town, email="staff@uchiko.example.jp", password=PASSWORD
     )
@@ -43,6 +46,7 @@ def world(db):
         "programme": programme,
         "town": town,
         "specialist": specialists[Domain.PR],
+        "specialist_user": specialists[Domain.PR].user,
     }
 
 
@@ -65,6 +69,8 @@ def _sign_in(page, email):
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_pages_pass_axe(browser, live_server, world, language):
+    # The pages follow the account's language after signing in.
+    type(world["staff"]).objects.update(language=language)
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="ja-JP")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
@@ -79,9 +85,25 @@ def test_pages_pass_axe(browser, live_server, world, language):
                 "/",
                 "/consultations/",
                 "/consultations/new/",
+                "submit:/consultations/new/",  # the form with its error summary
                 f"/consultations/{routed.pk}/",
+                f"/consultations/{waiting.pk}/",
+                f"/consultations/{waiting.pk}/submitted/",
+                f"/consultations/{waiting.pk}/change/withdraw/",
+                "/consultations/?status=answered",
                 f"/municipalities/{world['town'].code}/",
+                f"/programmes/{world['programme'].slug}/",
                 "/account/notifications/",
+            ],
+        ),
+        (
+            "specialist_user",
+            [
+                "/",
+                "/consultations/?mine=on",
+                f"/consultations/{routed.pk}/",
+                f"/specialists/{world['specialist'].pk}/",
+                "/specialists/me/edit/",
             ],
         ),
         (
@@ -91,7 +113,11 @@ def test_pages_pass_axe(browser, live_server, world, language):
                 "/consultations/inbox/",
                 "/consultations/",
                 f"/consultations/{waiting.pk}/route/",
+                f"/consultations/{waiting.pk}/",
                 f"/consultations/{routed.pk}/",
+                f"/consultations/{waiting.pk}/change/close/",
+                "/consultations/?status=submitted&fiscal_year=2026&q=zz",
+                f"/programmes/{world['programme'].slug}/contact/",
                 "/people/",
                 "/people/invite/",
                 "/specialists/",
@@ -101,7 +127,12 @@ def test_pages_pass_axe(browser, live_server, world, language):
     ]:
         _sign_in(page, world[who].email)
         for url in urls:
-            page.goto(url)
+            if url.startswith("submit:"):
+                page.goto(url.removeprefix("submit:"))
+                page.locator("main form button[type=submit]").first.click()
+                page.wait_for_selector("[data-error-summary]")
+            else:
+                page.goto(url)
             found[f"{who} {url}"] = _violations(page)
         page.context.clear_cookies()
         context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])

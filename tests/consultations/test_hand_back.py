@@ -109,8 +109,9 @@ def test_an_answered_or_closed_request_cannot_be_handed_back(routed, five_specia
 
 def test_hand_back_is_not_a_generic_status_change(login, routed, five_specialists):
     before = _state(routed)
-    response = login(five_specialists[Domain.DESIGN].user).post(
-        reverse("consultations:status", args=[routed.pk]), {"to_status": Status.SUBMITTED, "reason": "x"}
-    )
-    assert response.status_code == 400
+    for kind in ("submitted", "hand_back", "close"):
+        response = login(five_specialists[Domain.DESIGN].user).post(
+            reverse("consultations:change", args=[routed.pk, kind]), {"reason": "x"}
+        )
+        assert response.status_code in (302, 404)
     assert _state(routed) == before

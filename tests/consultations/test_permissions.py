@@ -12,13 +12,13 @@ from tests.consultations.conftest import checked_pdf, make_request
 
 pytestmark = pytest.mark.django_db
 
-OBJECT_VIEWS = ["detail", "submitted", "edit", "route", "reply", "status", "accept", "watch"]
-POST_ONLY = {"reply", "status", "accept", "watch"}
+OBJECT_VIEWS = ["detail", "submitted", "edit", "route", "reply", "change", "accept", "watch", "hand_back"]
+POST_ONLY = {"reply", "change", "accept", "watch", "hand_back"}
 OUTSIDERS = ["other_municipal_user", "outsider", "other_coordinator"]
 
 
 def _hit(client, name, pk):
-    url = reverse(f"consultations:{name}", args=[pk])
+    url = reverse(f"consultations:{name}", args=[pk, "close"] if name == "change" else [pk])
     return (
         client.post(
             url, {"body": "x", "to_status": "closed", "reason": "x", "rating": "5", "watch": "1", "specialist": "1"}
@@ -110,9 +110,10 @@ def test_prefecture_staff_file_for_the_prefecture(prefecture_user, five_speciali
 
 def test_municipal_staff_cannot_route_or_act_as_specialist(login, routed, municipal_user, other_specialist):
     assert login(municipal_user).get(reverse("consultations:route", args=[routed.pk])).status_code == 403
-    response = login(other_specialist.user).post(
-        reverse("consultations:status", args=[routed.pk]), {"to_status": Status.ANSWERED}
-    )
-    assert response.status_code == 400  # may see it (not confidential), may not act on it
+    client = login(other_specialist.user)
+    response = client.post(reverse("consultations:reply", args=[routed.pk]), {"body": "x", "then": "answered"})
+    assert response.status_code == 400  # may see it (not confidential), may not act on it: no such button
+    response = client.post(reverse("consultations:change", args=[routed.pk, "close"]), {"reason": "x"})
+    assert response.status_code == 302  # refused with a message
     routed.refresh_from_db()
     assert routed.status == Status.ROUTED

@@ -195,11 +195,10 @@ def test_reopen_after_close(login, routed, municipal_user, five_specialists):
     requester.post(reverse("consultations:accept", args=[routed.pk]), {"rating": "2"})
     routed.refresh_from_db()
     assert routed.status == Status.CLOSED
-    response = requester.post(reverse("consultations:status", args=[routed.pk]), {"to_status": "in_progress"})
+    response = requester.post(reverse("consultations:change", args=[routed.pk, "reopen"]), {"reason": ""})
     assert response.status_code == 400  # a reason is required
     response = requester.post(
-        reverse("consultations:status", args=[routed.pk]),
-        {"to_status": "in_progress", "reason": "追加の質問があります"},
+        reverse("consultations:change", args=[routed.pk, "reopen"]), {"reason": "追加の質問があります"}
     )
     assert response.status_code == 302
     routed.refresh_from_db()

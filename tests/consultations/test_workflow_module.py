@@ -38,13 +38,27 @@ def test_no_status_literal_outside_the_workflow():
     assert not offenders, "status literals outside consultations.workflow:\n" + "\n".join(offenders)
 
 
-def test_every_status_has_a_badge_and_every_action_a_rule():
-    assert set(workflow.BADGES) == set(Status)
+def test_every_status_reads_for_every_side_and_every_action_has_a_rule():
     for status in Status:
-        for parties in ({Party.REQUESTER}, {Party.ASSIGNEE}, {Party.CENTRE}):
+        for parties in ({Party.REQUESTER}, {Party.ASSIGNEE}, {Party.CENTRE}, set()):
+            state = workflow.viewer_state(status, parties)
+            assert state.label and state.turn in workflow.Turn.values
             for action in workflow.status_actions(status, parties):
                 assert workflow.allowed(status, action.to_status, parties)
                 assert action.needs_reason == workflow.reason_required(status, action.to_status)
+                assert workflow.action_for(status, action.kind, parties) == action
+                # Withdrawing, closing without an answer and reopening always ask for a reason.
+                assert action.needs_reason
+
+
+def test_the_reply_buttons_only_offer_what_the_table_allows():
+    for status in Status:
+        for parties in ({Party.REQUESTER}, {Party.ASSIGNEE}, {Party.CENTRE}):
+            buttons = workflow.reply_buttons(status, parties)
+            assert buttons[0].then == "" and sum(b.primary for b in buttons) == 1
+            for button in buttons[1:]:
+                assert workflow.statuses_after_reply(status, parties, button.then)[-1] == button.then
+    assert [b.then for b in workflow.reply_buttons(Status.ROUTED, {Party.REQUESTER})] == [""]
 
 
 def test_replies_move_the_request_as_the_table_allows():

@@ -253,7 +253,7 @@ def test_the_digest_sends_one_e_mail_per_person_in_their_language(digest_readers
     assert "あとから" not in ja_message.body
 
     en_message = by_recipient["en@example.jp"]
-    assert en_message.subject == "[dxshare] Your digest of April 2, 2025: 1 notification"
+    assert en_message.subject == "[dxshare] Your digest of Wed 2 Apr 2025: 1 notification"
     assert en_message.body.startswith(f"Dear {en.full_name},")
     assert "Routed to you" in en_message.body and "年" not in en_message.body
     assert en_message.from_email == django_settings.DEFAULT_FROM_EMAIL

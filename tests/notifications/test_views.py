@@ -108,7 +108,7 @@ def test_only_the_ten_latest_own_notifications_are_listed(login, municipal_user,
     assert 'class="data-table"' in html and 'class="table-wrap"' in html
     assert [f"mine-{n:02d}" in html for n in range(12)] == [False, False] + [True] * 10
     assert html.index("mine-11") < html.index("mine-02")  # newest first
-    assert "2025-04-02 08:41" in html  # local (Asia/Tokyo) time
+    assert "Wed 2 Apr 2025, 08:41" in html  # local (Asia/Tokyo) time
     assert "colleague-secret" not in html and "outsider-secret" not in html
 
     for user in (other_municipal_user, outsider):
@@ -122,7 +122,7 @@ def test_each_state_is_shown(login, municipal_user):
     factories.NotificationFactory(recipient=municipal_user, subject="waiting", digest=False)
     factories.NotificationFactory(recipient=municipal_user, subject="for-digest", digest=True)
     html = _client(login, municipal_user, "en").get(URL).content.decode()
-    assert "Sent" in html and "2025-04-01 09:00" in html
+    assert "Sent" in html and "Tue 1 Apr 2025, 09:00" in html
     assert "Pending" in html
     assert "In the next digest" in html
 
