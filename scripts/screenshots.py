@@ -25,7 +25,7 @@ PASSWORD = "dxshare-demo-2026"  # noqa: S105 - the demo accounts' published pass
 WIDTHS = (1366, 390)
 PEOPLE = {
     "municipal": "staff1@matsuyama.ehime.example",
-    "specialist": "data@specialists.ehime.example",
+    "specialist": "design@specialists.ehime.example",
     "coordinator": "coordinator1@centre.ehime.example",
     "prefecture": "dx@pref.ehime.example",
 }
