@@ -6,6 +6,7 @@ variables win over it.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -213,6 +214,9 @@ CONSULTATION_AUTO_CLOSE_DAYS = env.int("CONSULTATION_AUTO_CLOSE_DAYS", default=1
 # A routed request without a first answer after this many business days is overdue (the centre's home page).
 CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS = env.int("CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS", default=3)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in e-mails and tasks
+# The domain part of the UIDs in iCalendar feeds (RFC 5545: globally unique, and stable: never change it once people
+# have subscribed, or their calendars show every item twice).
+ICALENDAR_UID_DOMAIN = env.str("ICALENDAR_UID_DOMAIN", default="") or urlsplit(SITE_URL).hostname
 
 # --- Security --------------------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

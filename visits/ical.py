@@ -1,0 +1,97 @@
+"""iCalendar (RFC 5545) for visits and events, written with the icalendar library: CRLF line ends, lines folded at
+75 octets without splitting a UTF-8 character, times in Asia/Tokyo with its VTIMEZONE, stable UIDs, SEQUENCE raised
+on every change, DTSTAMP from the last change, and cancelled items kept as STATUS:CANCELLED so that subscribed
+calendars remove them."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from visits.enums import EventStatus, Mode, TripStatus
+from visits.models import Event, Trip
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def _uid(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}@{settings.ICALENDAR_UID_DOMAIN}"
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(TOKYO)
+
+
+def trip_component(trip: Trip) -> VEvent:
+    component = VEvent()
+    component.add("uid", _uid("visit", trip.pk))
+    component.add("dtstamp", trip.updated_at.astimezone(dt.UTC))
+    component.add("last-modified", trip.updated_at.astimezone(dt.UTC))
+    component.add("created", trip.created_at.astimezone(dt.UTC))
+    component.add("sequence", trip.sequence)
+    component.add("dtstart", _local(trip.starts_at))
+    component.add("dtend", _local(trip.ends_at))
+    kind = _("Visit") if trip.mode == Mode.ONSITE else _("Online meeting")
+    component.add("summary", f"{kind}: {trip.municipality.display_name} {trip.purpose}")
+    specialists = ", ".join(visit.specialist.user.full_name for visit in trip.visits.all())
+    description = [_("Specialists: %(names)s") % {"names": specialists}]
+    if trip.agenda:
+        description.append(trip.agenda)
+    description.append(settings.SITE_URL + trip.get_absolute_url())
+    component.add("description", "\n\n".join(description))
+    if trip.place:
+        component.add("location", trip.place)
+    component.add("url", settings.SITE_URL + trip.get_absolute_url())
+    component.add("status", "CANCELLED" if trip.status == TripStatus.CANCELLED else "CONFIRMED")
+    component.add("transp", "OPAQUE")
+    return component
+
+
+def event_component(event: Event) -> VEvent:
+    component = VEvent()
+    component.add("uid", _uid("event", event.pk))
+    component.add("dtstamp", event.updated_at.astimezone(dt.UTC))
+    component.add("last-modified", event.updated_at.astimezone(dt.UTC))
+    component.add("created", event.created_at.astimezone(dt.UTC))
+    component.add("sequence", event.sequence)
+    component.add("dtstart", _local(event.starts_at))
+    component.add("dtend", _local(event.ends_at))
+    component.add("summary", f"{event.get_kind_display()}: {event.title}")
+    parts = [event.description] if event.description else []
+    if event.online_url:
+        parts.append(event.online_url)
+    parts.append(settings.SITE_URL + event.get_absolute_url())
+    component.add("description", "\n\n".join(parts))
+    if event.venue or event.online_url:
+        component.add("location", event.venue or event.online_url)
+    component.add("url", settings.SITE_URL + event.get_absolute_url())
+    component.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    return component
+
+
+def calendar(name: str, trips=(), events=()) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//dxshare//visits and events//JA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Tokyo")
+    cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    for trip in trips:
+        cal.add_component(trip_component(trip))
+    for event in events:
+        cal.add_component(event_component(event))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """What a feed holds: a year back and a year ahead (a calendar app keeps what it has already seen)."""
+    now = now or timezone.now()
+    return now - dt.timedelta(days=366), now + dt.timedelta(days=366)

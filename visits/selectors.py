@@ -1,0 +1,374 @@
+"""Reads of visits and events, always within the reader's scope (accounts.scope).
+
+| who                 | visits                                   | events                                        |
+|---------------------|------------------------------------------|-----------------------------------------------|
+| municipal staff     | their municipality's                     | the programme's events open to their municipality |
+| prefecture staff    | the programme's                          | the programme's                               |
+| specialists, centre | the programme's                          | the programme's                               |
+| site administrators | every programme's                        | every programme's                             |
+
+The fiscal-year visit count (`visit_count`) is the one function every page and report uses.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import jpholiday
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
+
+from accounts import scope
+from dxshare.fiscal import fiscal_year_of, start_of_day
+from municipalities.models import LocalGovernment
+from specialists.models import Specialist
+from visits.enums import Audience, EventStatus, Mode, RegistrationStatus, TripStatus
+from visits.models import Event, FollowUp, Registration, Trip, Visit
+
+PER_DAY = 3  # items a month's day shows before "and N more"
+
+
+# --- Scope --------------------------------------------------------------------------------------------------------
+
+
+def trips_visible_to(user) -> QuerySet[Trip]:
+    return scope.scope_queryset(Trip.objects.all(), user, programme="programme", organisation="municipality")
+
+
+def open_to(organisation) -> Q:
+    """Events whose audience includes this local government (a prefecture: the programme-wide ones)."""
+    everyone = Q(audience=Audience.PROGRAMME)
+    if organisation is None or organisation.kind == "prefecture":
+        return everyone
+    chosen = Event.municipalities.through.objects.filter(event_id=OuterRef("pk"), localgovernment_id=organisation.pk)
+    condition = everyone | Q(audience=Audience.CHOSEN) & Exists(chosen)
+    if organisation.region_id:
+        condition |= Q(audience=Audience.REGION, region_id=organisation.region_id)
+    if organisation.population is not None:
+        condition |= Q(audience=Audience.POPULATION, population_below__gt=organisation.population)
+    return condition
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    events = scope.scope_queryset(Event.objects.all(), user, programme="programme")
+    if scope.is_municipal(user):
+        events = events.filter(open_to(user.organisation))
+    return events
+
+
+def trip_visible_to(user, pk) -> Trip:
+    return (
+        trips_visible_to(user)
+        .select_related("municipality", "programme", "created_by")
+        .prefetch_related(
+            Prefetch("visits", queryset=Visit.objects.select_related("specialist__user").order_by("id")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
+            "participants",
+        )
+        .get(pk=pk)
+    )
+
+
+def event_visible_to(user, pk) -> Event:
+    return (
+        events_visible_to(user)
+        .select_related("programme", "region")
+        .prefetch_related("organisers", "municipalities", "materials")
+        .get(pk=pk)
+    )
+
+
+# --- Counting -----------------------------------------------------------------------------------------------------
+
+
+def visit_count(programme, fiscal_year: int, *, mode: str = Mode.ONSITE, municipality=None, specialist=None) -> int:
+    """Visits made in a fiscal year (April–March, Asia/Tokyo) by the counting rule: one specialist × one municipality
+    × one day; done visits only (planned ones have not happened, cancelled ones never count); on-site and online
+    counted apart. Reads the visit_count_idx index: the programme's rows of that year, not the table."""
+    visits = Visit.objects.filter(programme=programme, fiscal_year=fiscal_year, status=TripStatus.DONE, mode=mode)
+    if municipality is not None:
+        visits = visits.filter(municipality=municipality)
+    if specialist is not None:
+        visits = visits.filter(specialist=specialist)
+    return visits.count()
+
+
+def municipality_visited_this_year(programme, municipality, day: dt.date) -> bool:
+    """Whether the municipality has a visit (planned or done, on site) in the fiscal year of `day`."""
+    return (
+        Visit.objects.filter(
+            programme=programme, municipality=municipality, fiscal_year=fiscal_year_of(day), mode=Mode.ONSITE
+        )
+        .exclude(status=TripStatus.CANCELLED)
+        .exists()
+    )
+
+
+# --- Calendars ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    municipality: int | None = None
+    specialist: int | None = None
+    domain: str = ""
+    kind: str = ""  # "visit", "online" or an EventKind
+
+    def trips(self, trips: QuerySet[Trip]) -> QuerySet[Trip]:
+        if self.kind and self.kind not in ("visit", "online"):
+            return trips.none()
+        if self.kind == "visit":
+            trips = trips.filter(mode=Mode.ONSITE)
+        elif self.kind == "online":
+            trips = trips.filter(mode=Mode.ONLINE)
+        if self.municipality:
+            trips = trips.filter(municipality_id=self.municipality)
+        if self.specialist:
+            trips = trips.filter(Exists(Visit.objects.filter(trip=OuterRef("pk"), specialist_id=self.specialist)))
+        if self.domain:
+            trips = trips.filter(Exists(Visit.objects.filter(trip=OuterRef("pk"), specialist__domain=self.domain)))
+        return trips
+
+    def events(self, events: QuerySet[Event]) -> QuerySet[Event]:
+        if self.kind in ("visit", "online"):
+            return events.none()
+        if self.kind:
+            events = events.filter(kind=self.kind)
+        if self.municipality:
+            organisation = LocalGovernment.objects.filter(pk=self.municipality).first()
+            events = events.filter(open_to(organisation))
+        organisers = Event.organisers.through.objects.filter(event_id=OuterRef("pk"))
+        if self.specialist:
+            user_ids = Specialist.objects.filter(pk=self.specialist).values("user_id")
+            events = events.filter(Exists(organisers.filter(user_id__in=user_ids)))
+        if self.domain:
+            user_ids = Specialist.objects.filter(domain=self.domain).values("user_id")
+            events = events.filter(Exists(organisers.filter(user_id__in=user_ids)))
+        return events
+
+
+@dataclass
+class Item:
+    """One line of a calendar: a visit or an event."""
+
+    kind: str  # "visit" or "event"
+    obj: object
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.starts_at).date()
+
+
+@dataclass
+class Day:
+    date: dt.date
+    items: list[Item] = field(default_factory=list)
+    more: int = 0
+    holiday: str = ""
+    in_month: bool = True
+
+    @property
+    def weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+
+def _trips_between(user, start: dt.datetime, end: dt.datetime, filters: Filters) -> QuerySet[Trip]:
+    trips = filters.trips(trips_visible_to(user)).filter(starts_at__gte=start, starts_at__lt=end)
+    return trips.select_related("municipality").prefetch_related(
+        Prefetch("visits", queryset=Visit.objects.select_related("specialist__user").order_by("id"))
+    )
+
+
+def _events_between(user, start: dt.datetime, end: dt.datetime, filters: Filters) -> QuerySet[Event]:
+    return filters.events(events_visible_to(user)).filter(starts_at__lt=end, ends_at__gt=start)
+
+
+def _capped(queryset: QuerySet, per_day: int) -> QuerySet:
+    """At most `per_day` rows per Tokyo day, in time order (a window function: the database does the cut)."""
+    tokyo = timezone.get_current_timezone()
+    numbered = queryset.annotate(
+        n=Window(RowNumber(), partition_by=[TruncDate("starts_at", tzinfo=tokyo)], order_by=[F("starts_at"), F("pk")])
+    )
+    return numbered.filter(n__lte=per_day)
+
+
+def _per_day_counts(queryset: QuerySet) -> dict[dt.date, int]:
+    tokyo = timezone.get_current_timezone()
+    rows = (
+        queryset.order_by()
+        .annotate(local_day=TruncDate("starts_at", tzinfo=tokyo))
+        .values("local_day")
+        .annotate(n=Count("pk"))
+        .values_list("local_day", "n")
+    )
+    return dict(rows)
+
+
+def month(user, year: int, month_number: int, filters: Filters) -> list[list[Day]]:
+    """The weeks (Sunday first, as Japanese calendars print them) of a month, each day with up to PER_DAY items and
+    the number left out. A fixed number of queries whatever the month holds."""
+    first = dt.date(year, month_number, 1)
+    grid_start = first - dt.timedelta(days=(first.weekday() + 1) % 7)
+    following = dt.date(year + month_number // 12, month_number % 12 + 1, 1)
+    grid_end = following + dt.timedelta(days=(6 - following.weekday()) % 7)
+    start, end = start_of_day(grid_start), start_of_day(grid_end)
+    trips = _trips_between(user, start, end, filters)
+    events = _events_between(user, start, end, filters)
+    counts = _per_day_counts(trips.filter())
+    days = {
+        grid_start + dt.timedelta(days=n): Day(grid_start + dt.timedelta(days=n))
+        for n in range((grid_end - grid_start).days)
+    }
+    for trip in _capped(trips, PER_DAY):
+        day = days.get(timezone.localtime(trip.starts_at).date())
+        if day is not None:
+            day.items.append(Item("visit", trip, trip.starts_at, trip.ends_at))
+    for day_date, total in counts.items():
+        if day_date in days:
+            days[day_date].more = max(0, total - len(days[day_date].items))
+    for event in events.order_by("starts_at", "id")[:200]:
+        local_start = max(timezone.localtime(event.starts_at).date(), grid_start)
+        local_end = min(timezone.localtime(event.ends_at).date(), grid_end - dt.timedelta(days=1))
+        current = local_start
+        while current <= local_end:  # a camp shows on each of its days
+            days[current].items.insert(0, Item("event", event, event.starts_at, event.ends_at))
+            current += dt.timedelta(days=1)
+    for day in days.values():
+        day.in_month = day.date.month == month_number
+        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+    ordered = list(days.values())
+    return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int = 300) -> tuple[list[Day], bool]:
+    """Each day of a span (a week, or the list view's month) with all its items, at most `limit` in all."""
+    start, end = start_of_day(first_day), start_of_day(first_day + dt.timedelta(days=days))
+    trips = list(_trips_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
+    events = list(_events_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
+    result = {first_day + dt.timedelta(days=n): Day(first_day + dt.timedelta(days=n)) for n in range(days)}
+    for trip in trips:
+        day = result.get(timezone.localtime(trip.starts_at).date())
+        if day is not None:
+            day.items.append(Item("visit", trip, trip.starts_at, trip.ends_at))
+    for event in events:
+        current = max(timezone.localtime(event.starts_at).date(), first_day)
+        last = min(timezone.localtime(event.ends_at).date(), first_day + dt.timedelta(days=days - 1))
+        while current <= last:
+            result[current].items.append(Item("event", event, event.starts_at, event.ends_at))
+            current += dt.timedelta(days=1)
+    for day in result.values():
+        day.items.sort(key=lambda item: (item.starts_at, item.kind))
+        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+    truncated = len(trips) >= limit or len(events) >= limit
+    return list(result.values()), truncated
+
+
+def filter_choices(user) -> tuple[list, list]:
+    """The calendar filter's municipalities and specialists (two small queries)."""
+    programme_id = user.programme_id
+    if programme_id is None:
+        return [], []
+    if scope.is_municipal(user):
+        municipalities = [(user.organisation_id, user.organisation.display_name)]
+    else:
+        municipalities = [
+            (lg.pk, lg.display_name)
+            for lg in LocalGovernment.objects.filter(membership__programme_id=programme_id).order_by("code")
+        ]
+    specialists = [
+        (s.pk, s.user.full_name)
+        for s in Specialist.objects.filter(user__programme_id=programme_id).select_related("user").order_by("domain")
+    ]
+    return municipalities, specialists
+
+
+# --- Events -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventPage:
+    event: Event
+    registered: list[Registration]  # those the reader may see: all for organisers and the centre, else their own side's
+    waiting: list[Registration]
+    registered_count: int
+    waiting_count: int
+    manages: bool  # organisers, the centre and site administrators take attendance and attach materials
+
+    @property
+    def places_left(self) -> int | None:
+        if self.event.capacity is None:
+            return None
+        return max(0, self.event.capacity - self.registered_count)
+
+
+def event_page(user, pk) -> EventPage:
+    """An event with its registrations (bounded by its capacity and waiting list), in three queries."""
+    event = event_visible_to(user, pk)
+    registrations = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("user", "municipality")
+        .order_by("created_at", "id")
+    )
+    manages = scope.is_site_admin(user) or (
+        event.programme_id == user.programme_id
+        and (scope.is_centre(user) or any(o.pk == user.pk for o in event.organisers.all()))
+    )
+    shown = [
+        r for r in registrations if manages or (user.organisation_id and r.municipality_id == user.organisation_id)
+    ]
+    return EventPage(
+        event,
+        [r for r in shown if r.status == RegistrationStatus.REGISTERED],
+        [r for r in shown if r.status == RegistrationStatus.WAITING],
+        sum(r.status == RegistrationStatus.REGISTERED for r in registrations),
+        sum(r.status == RegistrationStatus.WAITING for r in registrations),
+        manages,
+    )
+
+
+def upcoming_events(user, *, limit: int = 50) -> list[Event]:
+    return list(
+        events_visible_to(user)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+# --- Feeds --------------------------------------------------------------------------------------------------------
+
+
+def _feed_trips(trips: QuerySet[Trip]) -> list[Trip]:
+    return list(
+        trips.select_related("municipality")
+        .prefetch_related(Prefetch("visits", queryset=Visit.objects.select_related("specialist__user").order_by("id")))
+        .order_by("starts_at", "id")
+    )
+
+
+def feed_items(feed, start: dt.datetime, end: dt.datetime) -> tuple[list[Trip], list[Event]]:
+    """What a calendar feed holds between start and end: for a person, the visits they make or take part in and the
+    events they are registered for or organise; for a municipality, the visits to it and the events its staff are
+    registered for. Four queries, whatever the size of the programme."""
+    trips = Trip.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    events = Event.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    registered = Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
+    if feed.user_id:
+        user = feed.user
+        if not scope.is_signed_in(user):
+            return [], []
+        mine = Visit.objects.filter(trip=OuterRef("pk"), specialist__user=user)
+        attended = Trip.participants.through.objects.filter(trip_id=OuterRef("pk"), user_id=user.pk)
+        trips = trips.filter(Exists(mine) | Exists(attended)).filter(pk__in=trips_visible_to(user).values("pk"))
+        organised = Event.organisers.through.objects.filter(event_id=OuterRef("pk"), user_id=user.pk)
+        events = events.filter(Exists(registered.filter(user=user)) | Exists(organised)).filter(
+            programme_id=user.programme_id
+        )
+    else:
+        trips = trips.filter(municipality_id=feed.municipality_id, programme_id=feed.programme_id)
+        events = events.filter(Exists(registered.filter(municipality_id=feed.municipality_id))).filter(
+            programme_id=feed.programme_id
+        )
+    return _feed_trips(trips), list(events.order_by("starts_at", "id"))
