@@ -33,6 +33,8 @@ NAVIGATION = [
     NavItem("home", _("Home"), _anyone),
     NavItem("consultations:list", _("Consultations"), _anyone),
     NavItem("consultations:inbox", _("Routing inbox"), _centre_or_admin),
+    NavItem("visits:calendar", _("Calendar"), _in_programme),
+    NavItem("visits:events", _("Events"), _in_programme),
     NavItem("municipalities:programme", _("Programme"), _in_programme, needs_programme=True),
     NavItem("municipalities:programme_list", _("Programmes"), scope.is_site_admin),
     NavItem("specialists:list", _("Specialists"), _anyone),

@@ -324,6 +324,8 @@ def consultation_for_detail(user, pk: int, *, thread_cursor: str | None = None) 
                 queryset=Attachment.objects.filter(message__isnull=True),
                 to_attr="request_attachments",
             ),
+            # The visits planned for it (visits.Trip.consultations; read by name, consultations imports no visits).
+            "trips",
         )
         .get(pk=pk)
     )

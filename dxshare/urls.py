@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("specialists.urls")),
     path("consultations/", include("consultations.urls")),
+    path("", include("visits.urls")),
     path("admin/", admin.site.urls),
 ]
