@@ -12,6 +12,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
 from demo.consultations import demo_consultations
+from demo.visits import demo_visits
 from dxshare.fiscal import current_fiscal_year
 from municipalities.enums import TargetMetric
 from municipalities.models import LocalGovernment
@@ -191,6 +192,7 @@ def demo_seed() -> list[DemoLogin]:
     # Demo e-mails stay in memory: nobody reads the demo addresses, and the console would drown in them.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         demo_consultations(programme)
+        demo_visits(programme)
 
     admin = _person("admin@dxshare.example", "サイト管理者", Role.SITE_ADMIN, is_staff=True, is_superuser=True)
     logins.insert(0, DemoLogin(admin.email, Role.SITE_ADMIN, "Django admin"))
