@@ -88,6 +88,14 @@ PAGES = [
     Page("detail", COORDINATOR, "/consultations/{answered_pk}/"),
     Page("detail, long thread", COORDINATOR, "/consultations/{busiest_pk}/"),
     Page("route", COORDINATOR, "/consultations/{submitted_pk}/route/"),
+    Page("calendar, month", COORDINATOR, "/calendar/?date={calendar_day}"),
+    Page("calendar, week", COORDINATOR, "/calendar/?view=week&date={calendar_day}"),
+    Page("calendar, list", COORDINATOR, "/calendar/?view=list&date={calendar_day}"),
+    Page("calendar, one municipality", MATSUYAMA_STAFF, "/calendar/?view=list&date={calendar_day}"),
+    Page("visit", COORDINATOR, "/visits/{busy_trip_pk}/"),
+    Page("events", COORDINATOR, "/events/"),
+    Page("event", COORDINATOR, "/events/{event_pk}/"),
+    Page("feed, busiest municipality's year", COORDINATOR, "/calendar/feeds/{feed_token}.ics"),
 ]
 
 ONE_CLIENT_WARMUP = 5
@@ -131,6 +139,8 @@ class Server:
     size: int
     port: int
     env: dict[str, str]
+    visits: int = 0
+    events: int = 0
     process: subprocess.Popen | None = None
     values: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
@@ -153,6 +163,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--small", type=int, default=2000, help="requests in programme nat-38, first size")
+    parser.add_argument("--small-visits", type=int, default=10_000, help="visits across the 47 programmes, first size")
+    parser.add_argument("--large-visits", type=int, default=1_000_000, help="visits, second size")
+    parser.add_argument("--small-events", type=int, default=200, help="events across the 47 programmes, first size")
+    parser.add_argument("--large-events", type=int, default=20_000, help="events, second size")
     parser.add_argument("--large", type=int, default=200_000, help="requests in programme nat-38, second size")
     parser.add_argument("--others", type=int, default=300, help="requests in each of the other 46 programmes")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (after a 2 s warm-up)")
@@ -289,9 +303,20 @@ def run_manage(env: dict[str, str], *arguments: str, quiet: bool = False) -> str
 
 
 def fill(server: Server, others: int) -> None:
-    """Programme nat-38 gets `server.size` requests; the other programmes `others` each."""
+    """Programme nat-38 gets `server.size` requests; the other programmes `others` each; visits and events are
+    spread over the 47 programmes."""
     run_manage(
-        server.env, "fill_national", "--requests", str(server.size), "--others", str(others), "--allow-production"
+        server.env,
+        "fill_national",
+        "--requests",
+        str(server.size),
+        "--others",
+        str(others),
+        "--visits",
+        str(server.visits),
+        "--events",
+        str(server.events),
+        "--allow-production",
     )
 
 
@@ -543,6 +568,8 @@ def report(args: argparse.Namespace, servers: list[Server], started: dt.datetime
         f"(timeout {args.timeout} s); 1-client: median of {ONE_CLIENT_SAMPLES} GETs per size, alternating "
         f"between the sizes, after {ONE_CLIENT_WARMUP} warm-ups",
         f"- Sizes (requests in programme nat-38): {sizes}; {args.others:,} in each of the other 46 programmes",
+        "- Visits and events across the 47 programmes: "
+        + "; ".join(f"{s.label} = {s.visits:,} visits, {s.events:,} events" for s in servers),
         f"- Bare view under load: {bare}",
         "",
         *table(servers),
@@ -583,13 +610,20 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [("small", args.small)] if args.skip_large else [("small", args.small), ("large", args.large)]
     servers = [Server(label, size, args.port + index, {}) for index, (label, size) in enumerate(sizes)]
     for server in servers:
+        large = server.label == "large"
+        server.visits = args.large_visits if large else args.small_visits
+        server.events = args.large_events if large else args.small_events
+    for server in servers:
         server.env = bench_environment(args, server.database, secret_key)
     (REPO / "var" / "bench").mkdir(parents=True, exist_ok=True)
     created = []
     try:
         postgres = server_version(args)
         for server in servers:
-            say(f"== {server.label}: {server.size:,} requests in nat-38 (database {server.database}) ==")
+            say(
+                f"== {server.label}: {server.size:,} requests in nat-38, {server.visits:,} visits and "
+                f"{server.events:,} events in all (database {server.database}) =="
+            )
             create_database(args, server.database)
             created.append(server.database)
             run_manage(server.env, "migrate", "--noinput", quiet=True)

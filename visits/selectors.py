@@ -340,25 +340,26 @@ def upcoming_events(user, *, limit: int = 50) -> list[Event]:
 # --- Feeds --------------------------------------------------------------------------------------------------------
 
 
-def _feed_trips(trips: QuerySet[Trip]) -> list[Trip]:
+def load_trips(pks) -> list[Trip]:
+    """Trips with what their calendar entry shows (municipality, specialists), in two queries."""
     return list(
-        trips.select_related("municipality")
+        Trip.objects.filter(pk__in=pks)
+        .select_related("municipality")
         .prefetch_related(Prefetch("visits", queryset=Visit.objects.select_related("specialist__user").order_by("id")))
-        .order_by("starts_at", "id")
     )
 
 
-def feed_items(feed, start: dt.datetime, end: dt.datetime) -> tuple[list[Trip], list[Event]]:
+def feed_items(feed, start: dt.datetime, end: dt.datetime) -> tuple[QuerySet[Trip], QuerySet[Event]]:
     """What a calendar feed holds between start and end: for a person, the visits they make or take part in and the
     events they are registered for or organise; for a municipality, the visits to it and the events its staff are
-    registered for. Four queries, whatever the size of the programme."""
+    registered for. Querysets, in time order: visits.ical.feed reads only what changed since it last wrote it."""
     trips = Trip.objects.filter(starts_at__gte=start, starts_at__lt=end)
     events = Event.objects.filter(starts_at__gte=start, starts_at__lt=end)
     registered = Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
     if feed.user_id:
         user = feed.user
         if not scope.is_signed_in(user):
-            return [], []
+            return trips.none(), events.none()
         mine = Visit.objects.filter(trip=OuterRef("pk"), specialist__user=user)
         attended = Trip.participants.through.objects.filter(trip_id=OuterRef("pk"), user_id=user.pk)
         trips = trips.filter(Exists(mine) | Exists(attended)).filter(pk__in=trips_visible_to(user).values("pk"))
@@ -371,4 +372,4 @@ def feed_items(feed, start: dt.datetime, end: dt.datetime) -> tuple[list[Trip], 
         events = events.filter(Exists(registered.filter(municipality_id=feed.municipality_id))).filter(
             programme_id=feed.programme_id
         )
-    return _feed_trips(trips), list(events.order_by("starts_at", "id"))
+    return trips.order_by("starts_at", "id"), events.order_by("starts_at", "id")

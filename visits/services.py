@@ -389,7 +389,9 @@ def event_cancel(*, by, event: Event) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not manages_event(by, event):
         raise PermissionDenied
-    Event.objects.filter(pk=event.pk).update(status=EventStatus.CANCELLED, sequence=F("sequence") + 1)
+    Event.objects.filter(pk=event.pk).update(
+        status=EventStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
     event.refresh_from_db()
     return event
 

@@ -3,13 +3,14 @@ What a person may not open is a 404."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -635,12 +636,11 @@ def feed(request, token):
         raise Http404
     start, end = ical.window()
     trips, events = selectors.feed_items(subscription, start, end)
-    if subscription.user_id:
-        name = _("dxshare: %(name)s") % {"name": subscription.user.full_name}
-    else:
-        name = _("dxshare: %(name)s") % {"name": subscription.municipality.display_name}
-    response = HttpResponse(
-        ical.calendar(name, trips=trips, events=events), content_type="text/calendar; charset=utf-8"
-    )
+    # In the owner's language (a person's feed) or the portal's (a municipality's): calendar apps send no cookie.
+    owner = subscription.user
+    with translation.override(owner.language if owner else settings.LANGUAGE_CODE):
+        name = _("dxshare: %(name)s") % {"name": owner.full_name if owner else subscription.municipality.display_name}
+        body = ical.feed(name, trips, events)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="dxshare.ics"'
     return response

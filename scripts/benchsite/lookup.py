@@ -50,7 +50,28 @@ def values() -> tuple[dict[str, str], list[str]]:
             problems.append(problem)
         else:
             found[key] = str(row.pk)
+    visit_values(found, problems)
     return found, problems
+
+
+def visit_values(found: dict, problems: list) -> None:
+    """The calendar's day (today), a visit and an event of the busiest municipality, and its feed's token."""
+    from django.utils import timezone
+
+    from municipalities.models import LocalGovernment
+    from visits.models import CalendarFeed, Event, Trip
+
+    found["calendar_day"] = timezone.localdate().isoformat()
+    busiest = LocalGovernment.objects.filter(membership__programme__slug=PROGRAMME_SLUG).order_by("code").first()
+    trip = Trip.objects.filter(municipality=busiest, programme__slug=PROGRAMME_SLUG).order_by("-starts_at").first()
+    event = Event.objects.filter(programme__slug=PROGRAMME_SLUG).order_by("-starts_at").first()
+    if trip is None or event is None:
+        problems.append("no visit or event in nat-38 (fill_national --visits/--events)")
+        return
+    found["busy_trip_pk"] = str(trip.pk)
+    found["event_pk"] = str(event.pk)
+    feed, _created = CalendarFeed.objects.get_or_create(municipality=busiest, programme=trip.programme)
+    found["feed_token"] = feed.token
 
 
 def cookies() -> dict[str, str]:
