@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -298,9 +299,7 @@ def _fill_chunk(programme, moments, *, rng, texts, staff, organisations, special
                 created_at=min(moment, timezone.now()),
             )
             messages.append(message)
-            consultation.last_reply_by = Party.ASSIGNEE if author == specialist.user else Party.REQUESTER
-            consultation.last_reply_at = message.created_at
-            replied.append(consultation)
+            replied.append(consultation.pk)
         if consultation.answered_at:
             events.append(
                 _event(
@@ -318,7 +317,16 @@ def _fill_chunk(programme, moments, *, rng, texts, staff, organisations, special
             )
     Routing.objects.bulk_create(routings, batch_size=2000)
     Message.objects.bulk_create(messages, batch_size=2000)
-    Consultation.objects.bulk_update(set(replied), ["last_reply_by", "last_reply_at"], batch_size=1000)
+    # The last visible reply's side and time, as the reply service keeps them (two UPDATEs over this chunk).
+    latest = Message.objects.filter(consultation=OuterRef("pk"), kind=MessageKind.REPLY).order_by("-created_at", "-id")
+    chunk = Consultation.objects.filter(pk__in=set(replied))
+    chunk.update(last_reply_at=Subquery(latest.values("created_at")[:1]))
+    chunk.update(
+        last_reply_by=Case(
+            When(organisation_id=Subquery(latest.values("author__organisation_id")[:1]), then=Value(Party.REQUESTER)),
+            default=Value(Party.ASSIGNEE),
+        )
+    )
     Event.objects.bulk_create(events, batch_size=2000)
     Watcher.objects.bulk_create(watchers, batch_size=2000, ignore_conflicts=True)
 

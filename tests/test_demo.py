@@ -60,3 +60,23 @@ def test_demo_requests_are_filed_by_the_municipality_they_speak_for():
         specialist__user__email="design@specialists.ehime.example", status=Status.IN_PROGRESS, last_reply_by="requester"
     ).exists()
     assert ehime.centre_phone and ehime.centre_email
+
+
+def test_demo_has_a_year_of_visits_camps_with_a_waiting_list_and_workshops():
+    from dxshare.fiscal import current_fiscal_year
+    from visits.models import Event, Registration, Trip
+    from visits.selectors import visit_count
+
+    demo_seed()
+    ehime = Programme.objects.get(slug="ehime")
+    last_year = current_fiscal_year() - 1
+    assert visit_count(ehime, last_year) > 100
+    trips = Trip.objects.filter(programme=ehime)
+    assert trips.filter(status="cancelled").exists() and trips.filter(mode="online").exists()
+    assert any(trip.visits.count() == 2 for trip in trips.prefetch_related("visits"))  # joint visits
+    months = {trip.starts_at.month for trip in trips}
+    assert months <= {8, 9, 10, 11, 12, 1, 2, 3}
+    kinds = set(Event.objects.filter(programme=ehime).values_list("kind", flat=True))
+    assert {"summer_camp", "winter_camp", "workshop"} <= kinds
+    assert Registration.objects.filter(event__programme=ehime, status="waiting").exists()
+    assert Registration.objects.filter(event__programme=ehime, attended=True).exists()

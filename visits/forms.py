@@ -126,6 +126,7 @@ class EventForm(WhenMixin, SpecificErrorsMixin, forms.Form):
         "kind": {"required": _("Choose the type of event.")},
         "day": {"required": _("Enter the first day."), "invalid": _("Enter the day as a date, e.g. 2027-01-29.")},
         "capacity": {"min_value": _("The capacity cannot be below 1.")},
+        "organisers": {"required": _("Choose at least one organiser.")},
     }
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("Choose…")), *EventKind.choices])
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -149,11 +150,18 @@ class EventForm(WhenMixin, SpecificErrorsMixin, forms.Form):
     municipalities = forms.TypedMultipleChoiceField(
         label=_("Chosen municipalities"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    organisers = forms.TypedMultipleChoiceField(
+        label=_("Organisers"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They take attendance and attach materials."),
+    )
 
-    def __init__(self, *args, regions, municipalities, **kwargs):
+    def __init__(self, *args, regions, municipalities, organisers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Choose…")), *regions]
         self.fields["municipalities"].choices = municipalities
+        self.fields["organisers"].choices = organisers
 
 
 class RegisterForm(SpecificErrorsMixin, forms.Form):

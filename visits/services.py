@@ -378,6 +378,10 @@ def event_update(*, by, event: Event, fields: dict, organisers=(), municipalitie
     event.save()
     event.refresh_from_db()
     if organisers:
+        if any(o.programme_id != event.programme_id or scope.is_organisation_staff(o) for o in organisers):
+            raise ValidationError(
+                {"organisers": _("Organisers are specialists or the support centre of this programme.")}
+            )
         event.organisers.set(organisers)
     event.municipalities.set(municipalities if event.audience == Audience.CHOSEN else [])
     _promote(event)

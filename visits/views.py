@@ -379,10 +379,16 @@ def _event_choices(programme):
         (lg.pk, lg.display_name)
         for lg in LocalGovernment.objects.filter(membership__programme=programme).order_by("code")
     ]
-    return {"regions": regions, "municipalities": municipalities}
+    organisers = [
+        (u.pk, f"{u.full_name}（{u.get_role_display()}）")
+        for u in User.objects.filter(
+            programme=programme, is_active=True, role__in=[Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD]
+        ).order_by("role", "full_name")
+    ]
+    return {"regions": regions, "municipalities": municipalities, "organisers": organisers}
 
 
-def _event_fields(form) -> tuple[dict, list]:
+def _event_fields(form) -> tuple[dict, list, list]:
     data = form.cleaned_data
     fields = {
         key: data[key]
@@ -391,7 +397,7 @@ def _event_fields(form) -> tuple[dict, list]:
     fields |= {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
     fields["region"] = Region.objects.filter(pk=data["region"]).first() if data.get("region") else None
     chosen = list(LocalGovernment.objects.filter(pk__in=data["municipalities"]))
-    return fields, chosen
+    return fields, chosen, list(User.objects.filter(pk__in=data["organisers"]))
 
 
 @login_required
@@ -399,11 +405,13 @@ def event_new(request):
     programme = request.user.programme
     if programme is None or not services.can_organise(request.user, programme):
         raise PermissionDenied
-    form = EventForm(request.POST or None, **_event_choices(programme))
+    form = EventForm(request.POST or None, initial={"organisers": [request.user.pk]}, **_event_choices(programme))
     if request.method == "POST" and form.is_valid():
-        fields, chosen = _event_fields(form)
+        fields, chosen, organisers = _event_fields(form)
         try:
-            event = services.event_create(by=request.user, programme=programme, fields=fields, municipalities=chosen)
+            event = services.event_create(
+                by=request.user, programme=programme, fields=fields, municipalities=chosen, organisers=organisers
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -441,12 +449,15 @@ def event_edit(request, pk):
         "region": event.region_id,
         "population_below": event.population_below,
         "municipalities": [m.pk for m in event.municipalities.all()],
+        "organisers": [o.pk for o in event.organisers.all()],
     }
     form = EventForm(request.POST or None, initial=initial, **_event_choices(event.programme))
     if request.method == "POST" and form.is_valid():
-        fields, chosen = _event_fields(form)
+        fields, chosen, organisers = _event_fields(form)
         try:
-            event = services.event_update(by=request.user, event=event, fields=fields, municipalities=chosen)
+            event = services.event_update(
+                by=request.user, event=event, fields=fields, municipalities=chosen, organisers=organisers
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

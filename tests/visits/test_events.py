@@ -136,3 +136,25 @@ def test_two_people_taking_the_last_place_at_the_same_moment(make_event, program
         assert all(isinstance(r, Registration) for r in results), results
         assert sorted(r.status for r in results) == ["registered", "waiting"]
         assert event.registrations.filter(status="registered").count() == 1
+
+
+def test_audiences_by_region_and_population(make_event, municipal_user, other_municipal_user, programme):
+    from municipalities.models import Region
+    from visits import selectors
+
+    town, other = municipal_user.organisation, other_municipal_user.organisation
+    region = Region.objects.create(prefecture=programme.prefecture, name="中予")
+    town.region, town.population = region, 30_000
+    town.save()
+    other.population = 120_000
+    other.save()
+    by_region = make_event(title="中予の研修", audience=Audience.REGION, region=region)
+    small_towns = make_event(title="小規模市町の研修", audience=Audience.POPULATION, population_below=50_000)
+    for person, expected in ((municipal_user, {by_region.pk, small_towns.pk}), (other_municipal_user, set())):
+        person.refresh_from_db()
+        seen = set(
+            selectors.events_visible_to(person)
+            .filter(pk__in=[by_region.pk, small_towns.pk])
+            .values_list("pk", flat=True)
+        )
+        assert seen == expected

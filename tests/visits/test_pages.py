@@ -240,3 +240,27 @@ def test_an_event_page_reads_a_fixed_number_of_queries(login, make_event, coordi
         person = factories.UserFactory(role=Role.MUNICIPAL, programme=programme, organisation=municipality)
         services.event_register(by=person, event=event, person=person)
     assert _count(client, event.get_absolute_url()) == few
+
+
+def test_the_centre_creates_an_event_with_its_organisers(login, coordinator, team):
+    from visits.models import Event
+
+    client = login(coordinator)
+    data = {
+        "kind": "winter_camp",
+        "title": "冬のDX合宿",
+        "day": "2027-01-21",
+        "start_time": "10:00",
+        "end_time": "09:00",
+        "audience": "programme",
+        "capacity": "12",
+        "organisers": [coordinator.pk, team[Domain.DATA].user.pk],
+    }
+    response = client.post("/events/new/", data)
+    assert response.status_code == 400 and "終了は開始より後にしてください" in response.content.decode()
+    assert not Event.objects.exists()
+    response = client.post("/events/new/", {**data, "end_day": "2027-01-22", "end_time": "16:00"})
+    event = Event.objects.get()
+    assert response.status_code == 302 and event.capacity == 12
+    assert set(event.organisers.values_list("pk", flat=True)) == {coordinator.pk, team[Domain.DATA].user.pk}
+    assert (event.ends_at - event.starts_at) == dt.timedelta(days=1, hours=6)
