@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consultations.forms import AttachmentsField
 from dxshare.fiscal import start_of_day
@@ -111,7 +112,7 @@ class FollowUpForm(SpecificErrorsMixin, forms.Form):
             "invalid": _("Enter the due date as a date, e.g. 2027-01-29."),
         },
     }
-    description = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=pgettext_lazy("follow-up", "Action"), max_length=300)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
 
