@@ -187,6 +187,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="Redis for cache and broker")
     parser.add_argument("--skip-large", action="store_true", help="measure the small size only (a quick check)")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="measure only the pages whose name contains one of these words"
+    )
     parser.add_argument("--keep-db", action="store_true", help="keep the benchmark databases afterwards")
     args = parser.parse_args(argv)
     if min(args.small, args.others, args.duration, args.connections, args.threads, args.workers, args.timeout) < 1:
@@ -525,7 +528,7 @@ def table(servers: list[Server]) -> list[str]:
     if len(servers) == 2:
         header.append(f"1-client {servers[1].label}/{servers[0].label}")
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    for page in [BARE, *PAGES]:
+    for page in [BARE, *[p for p in PAGES if any(p.name in server.results for server in servers)]]:
         row = [page.name]
         for server in servers:
             row += cells(server.results.get(page.name, Measurement(failure="not run")))
@@ -600,6 +603,10 @@ def report(args: argparse.Namespace, servers: list[Server], started: dt.datetime
 # --- Main -------------------------------------------------------------------------------------------------------
 
 
+def selected(args: argparse.Namespace) -> list[Page]:
+    return [page for page in PAGES if not args.only or any(word in page.name for word in args.only)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build and fill each size, serve both, measure every page side by side, report; always stop gunicorn and
     drop the databases (unless --keep-db)."""
@@ -636,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers:
             start_gunicorn(args, server)
             lookup(server)
-        for page in [BARE, *PAGES]:
+        for page in [BARE, *selected(args)]:
             measure(args, page, servers)
         text = report(args, servers, started, postgres)
         output = repo_path(args.output)

@@ -242,10 +242,16 @@ def month(user, year: int, month_number: int, filters: Filters) -> list[list[Day
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
 
 
+WEEK_PER_DAY = 8  # a week's day shows this many visits before "and N more" (the list view has them all)
+
+
 def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int = 300) -> tuple[list[Day], bool]:
-    """Each day of a span (a week, or the list view's month) with all its items, at most `limit` in all."""
+    """Each day of a week with up to WEEK_PER_DAY visits (the database cuts them), the number left out, and the
+    events."""
     start, end = start_of_day(first_day), start_of_day(first_day + dt.timedelta(days=days))
-    trips = list(_trips_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
+    in_range = _trips_between(user, start, end, filters)
+    counts = _per_day_counts(in_range.filter())
+    trips = list(_capped(in_range, WEEK_PER_DAY).order_by("starts_at", "id")[:limit])
     events = list(_events_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
     result = {first_day + dt.timedelta(days=n): Day(first_day + dt.timedelta(days=n)) for n in range(days)}
     for trip in trips:
@@ -261,8 +267,43 @@ def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int
     for day in result.values():
         day.items.sort(key=lambda item: (item.starts_at, item.kind))
         day.holiday = jpholiday.is_holiday_name(day.date) or ""
+        day.more = max(0, counts.get(day.date, 0) - sum(item.kind == "visit" for item in day.items))
     truncated = len(trips) >= limit or len(events) >= limit
     return list(result.values()), truncated
+
+
+LIST_LIMIT = 40  # items the list view shows at once; "Later" continues from the next day
+
+
+def listing(user, first_day: dt.date, filters: Filters, *, limit: int = LIST_LIMIT) -> tuple[list[Day], dt.date | None]:
+    """The list view: items from `first_day` on, at most `limit`, whole days only, and the day the next page starts
+    (None at the end). It reads at most limit + 1 rows of each kind from the index, however busy the programme."""
+    start = start_of_day(first_day)
+    trips = list(
+        _trips_between(user, start, start_of_day(dt.date(9999, 1, 1)), filters).order_by("starts_at", "id")[: limit + 1]
+    )
+    events = list(
+        filters.events(events_visible_to(user)).filter(starts_at__gte=start).order_by("starts_at", "id")[: limit + 1]
+    )
+    items = sorted(
+        [Item("visit", t, t.starts_at, t.ends_at) for t in trips]
+        + [Item("event", e, e.starts_at, e.ends_at) for e in events],
+        key=lambda item: (item.starts_at, item.kind, item.obj.pk),
+    )
+    next_day = None
+    if len(items) > limit:
+        cut_day = items[limit].day
+        shown = [item for item in items[:limit] if item.day < cut_day]
+        if shown:
+            items, next_day = shown, cut_day
+        else:  # one day holds more than a page: show its first items and go on with the next day
+            items, next_day = items[:limit], cut_day + dt.timedelta(days=1)
+    days: dict[dt.date, Day] = {}
+    for item in items:
+        days.setdefault(item.day, Day(item.day)).items.append(item)
+    for day in days.values():
+        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+    return list(days.values()), next_day
 
 
 def filter_choices(user) -> tuple[list, list]:

@@ -134,6 +134,9 @@ def hints(trip: Trip) -> list[str]:
     clashes = (
         Visit.objects.filter(
             specialist__in=[v.specialist_id for v in trip.visits.all()],
+            # The days the trip spans first, so that the (specialist, day) index reads a few rows.
+            day__gte=local_date(trip.starts_at),
+            day__lte=local_date(trip.ends_at),
             trip__starts_at__lt=trip.ends_at,
             trip__ends_at__gt=trip.starts_at,
         )

@@ -93,16 +93,8 @@ def calendar(request):
             "next": start + dt.timedelta(days=7),
         }
     else:
-        first = day.replace(day=1)
-        following = _add_months(first, 1)
-        days, truncated = selectors.between(request.user, first, (following - first).days, filters)
-        context |= {
-            "days": [d for d in days if d.items],
-            "truncated": truncated,
-            "first": first,
-            "previous": _add_months(first, -1),
-            "next": following,
-        }
+        days, next_day = selectors.listing(request.user, day, filters)
+        context |= {"days": days, "first": day, "previous": day - dt.timedelta(days=30), "next": next_day}
     query = request.GET.copy()
     for key in ("view", "date"):
         query.pop(key, None)

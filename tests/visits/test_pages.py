@@ -264,3 +264,31 @@ def test_the_centre_creates_an_event_with_its_organisers(login, coordinator, tea
     assert response.status_code == 302 and event.capacity == 12
     assert set(event.organisers.values_list("pk", flat=True)) == {coordinator.pk, team[Domain.DATA].user.pk}
     assert (event.ends_at - event.starts_at) == dt.timedelta(days=1, hours=6)
+
+
+def test_the_list_view_pages_whole_days_and_shows_every_visit_once(login, plan, coordinator, programme):
+    towns = [factories.MembershipFactory(programme=programme).municipality for _ in range(5)]
+    made = []
+    for number in range(95):  # 19 days of 5 visits: more than two pages of 40
+        made.append(plan(at(2026, 12, 1 + number // 5, 9 + number % 5), town=towns[number % 5]).pk)
+    client = login(coordinator)
+    seen, url, pages = [], "/calendar/?view=list&date=2026-12-01", 0
+    while url and pages < 10:
+        html = client.get(url).content.decode()
+        found = [int(pk) for pk in re.findall(r'href="/visits/(\d+)/"', html)]
+        assert len(found) <= 40
+        seen += found
+        following = re.search(r'href="\?view=list&amp;date=([0-9-]+)"[^>]*rel="next"', html)
+        url = f"/calendar/?view=list&date={following.group(1)}" if following else None
+        pages += 1
+    assert sorted(seen) == sorted(made)  # each exactly once
+    assert pages == 3
+
+
+def test_a_busy_week_day_says_how_many_more(login, plan, coordinator, programme):
+    towns = [factories.MembershipFactory(programme=programme).municipality for _ in range(10)]
+    for number in range(10):
+        plan(at(2026, 12, 8, 9, number * 5), town=towns[number])
+    html = login(coordinator).get("/calendar/?view=week&date=2026-12-08").content.decode()
+    assert len(re.findall(r'href="/visits/\d+/"', html)) == 8
+    assert "ほか2件" in html
