@@ -13,12 +13,12 @@ The fiscal-year visit count (`visit_count`) is the one function every page and r
 import datetime as dt
 from dataclasses import dataclass, field
 
-import jpholiday
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from accounts import scope
+from dxshare.business_days import holiday_name
 from dxshare.fiscal import fiscal_year_of, start_of_day
 from municipalities.models import LocalGovernment
 from specialists.models import Specialist
@@ -237,7 +237,7 @@ def month(user, year: int, month_number: int, filters: Filters) -> list[list[Day
             current += dt.timedelta(days=1)
     for day in days.values():
         day.in_month = day.date.month == month_number
-        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+        day.holiday = holiday_name(day.date)
     ordered = list(days.values())
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
 
@@ -266,7 +266,7 @@ def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int
             current += dt.timedelta(days=1)
     for day in result.values():
         day.items.sort(key=lambda item: (item.starts_at, item.kind))
-        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+        day.holiday = holiday_name(day.date)
         day.more = max(0, counts.get(day.date, 0) - sum(item.kind == "visit" for item in day.items))
     truncated = len(trips) >= limit or len(events) >= limit
     return list(result.values()), truncated
@@ -302,7 +302,7 @@ def listing(user, first_day: dt.date, filters: Filters, *, limit: int = LIST_LIM
     for item in items:
         days.setdefault(item.day, Day(item.day)).items.append(item)
     for day in days.values():
-        day.holiday = jpholiday.is_holiday_name(day.date) or ""
+        day.holiday = holiday_name(day.date)
     return list(days.values()), next_day
 
 

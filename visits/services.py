@@ -4,7 +4,6 @@ that warn without blocking."""
 
 import datetime as dt
 
-import jpholiday
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import scope
 from consultations.selectors import consultations_visible_to
 from consultations.uploads import CheckedFile
+from dxshare.business_days import holiday_name
 from dxshare.fiscal import fiscal_year_of, local_date
 from municipalities.models import Membership
 from notifications.services import notification_schedule
@@ -154,7 +154,7 @@ def hints(trip: Trip) -> list[str]:
             }
         )
     day = local_date(trip.starts_at)
-    holiday = jpholiday.is_holiday_name(day)
+    holiday = holiday_name(day)
     if holiday:
         found.append(_("%(day)s is a public holiday (%(name)s).") % {"day": day.isoformat(), "name": holiday})
     elif day.weekday() >= 5:
