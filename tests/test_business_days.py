@@ -32,3 +32,13 @@ def test_agrees_with_counting_each_day():
         start = dt.date(1995, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 40))
         end = start + dt.timedelta(days=rng.randrange(0, 800))
         assert business_days_between(start, end) == _day_by_day(start, end), (start, end)
+
+
+def test_holiday_names_are_given_for_the_day_in_japanese():
+    import datetime as dt
+
+    from dxshare.business_days import holiday_name
+
+    assert holiday_name(dt.date(2027, 1, 11)) == "成人の日"
+    assert holiday_name(dt.date(2027, 1, 12)) == ""
+    assert holiday_name(dt.date(2027, 1, 11)) == "成人の日"  # remembered, the same answer
