@@ -31,3 +31,13 @@ def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str
 
 def refusal_message(problems: list[str]) -> str:
     return "dxshare refuses to start with DEBUG off: " + "; ".join(problems) + "."
+
+
+# manage.py commands that read the code only: they serve nobody and touch no data, so they run on a fresh checkout
+# without the production secrets (e.g. `manage.py makemigrations --check` in CI). `check` is not among them: it is
+# how an operator asks whether the configuration would start.
+CODE_ONLY_COMMANDS = frozenset({"makemigrations", "makemessages", "compilemessages"})
+
+
+def code_only(argv: list[str]) -> bool:
+    return len(argv) > 1 and argv[0].endswith("manage.py") and argv[1] in CODE_ONLY_COMMANDS

@@ -12,7 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from dxshare.env_checks import production_problems, refusal_message
+from dxshare.env_checks import code_only, production_problems, refusal_message
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
+elif code_only(sys.argv):
+    SECRET_KEY = SECRET_KEY or "code-only-command-never-serves-a-request"
 elif problems := production_problems(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS):
     sys.exit(refusal_message(problems))
 
