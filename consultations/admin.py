@@ -5,19 +5,7 @@ administrator who must correct a request's wording does it on the request's own 
 from django.contrib import admin
 
 from consultations.models import Attachment, Consultation, Event, Message, ReferenceCounter, Routing, Watcher
-
-
-class ReadOnlyAdminMixin:
-    """Nothing added, changed or deleted here: the rows are written by the services and kept as history."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from dxshare.admin import ReadOnlyAdminMixin
 
 
 class RoutingInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,61 +1,34 @@
+"""Visits and events in the admin, read-only: they are planned, recorded and registered for in the portal, where
+visits.services keeps the counting rule and the waiting list."""
+
 from django.contrib import admin
 
+from dxshare.admin import ReadOnlyAdminMixin
 from visits.models import Event, Registration, Trip, Visit
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class VisitInline(ReadOnlyInline):
+class VisitInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Visit
     fields = ["specialist", "day", "mode", "status"]
 
 
 @admin.register(Trip)
-class TripAdmin(admin.ModelAdmin):
-    """Read-only: visits are planned and recorded in the portal (visits.services keeps the counting rule)."""
-
+class TripAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["purpose", "municipality", "starts_at", "mode", "status"]
     list_filter = ["status", "mode", "programme"]
     date_hierarchy = "starts_at"
     inlines = [VisitInline]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RegistrationInline(ReadOnlyInline):
+class RegistrationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Registration
     fields = ["user", "municipality", "status", "attended", "created_at"]
     readonly_fields = ["created_at"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "capacity", "status"]
     list_filter = ["kind", "status", "programme"]
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

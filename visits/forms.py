@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -194,7 +193,3 @@ class CalendarFilterForm(SpecificErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].choices = [("", _("All")), *municipalities]
         self.fields["specialist"].choices = [("", _("All")), *specialists]
-
-
-def today_in_tokyo() -> dt.date:
-    return timezone.localdate()

@@ -77,7 +77,8 @@ def event_component(event: Event) -> VEvent:
     return component
 
 
-def calendar(name: str, trips=(), events=()) -> bytes:
+def _calendar(name: str) -> Calendar:
+    """A calendar's own properties and Asia/Tokyo's VTIMEZONE, before its events."""
     cal = Calendar()
     cal.add("prodid", "-//dxshare//visits and events//JA")
     cal.add("version", "2.0")
@@ -88,14 +89,17 @@ def calendar(name: str, trips=(), events=()) -> bytes:
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     cal.add_component(_tokyo())
+    return cal
+
+
+def calendar(name: str, trips=(), events=()) -> bytes:
+    """A single visit or event (the .ics download), written whole by icalendar."""
+    cal = _calendar(name)
     for trip in trips:
         cal.add_component(trip_component(trip))
     for event in events:
         cal.add_component(event_component(event))
     return cal.to_ical()
-
-
-# A single visit or event (the .ics download) is written whole by icalendar.
 
 
 # --- Feeds: each item's text cached by its version ------------------------------------------------------------------
@@ -119,17 +123,8 @@ def _key(kind: str, pk: int, sequence: int, changed: dt.datetime, language: str)
 
 
 def _header(name: str) -> tuple[bytes, bytes]:
-    cal = Calendar()
-    cal.add("prodid", "-//dxshare//visits and events//JA")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Asia/Tokyo")
-    cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "PT1H")
-    cal.add_component(_tokyo())
-    text = cal.to_ical()
+    """The calendar's text around its events: what comes before them, and its last line."""
+    text = _calendar(name).to_ical()
     end = b"END:VCALENDAR\r\n"
     return text[: -len(end)], end
 

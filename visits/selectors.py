@@ -16,14 +16,21 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import scope
+from accounts.enums import Role
+from accounts.models import User
+from consultations import workflow
+from consultations.models import Consultation
+from consultations.selectors import consultations_visible_to
 from dxshare.business_days import holiday_name
-from dxshare.fiscal import fiscal_year_of, start_of_day
-from municipalities.models import LocalGovernment
+from dxshare.fiscal import start_of_day
+from municipalities.enums import Kind
+from municipalities.models import LocalGovernment, Region
 from specialists.models import Specialist
 from visits.enums import Audience, EventStatus, Mode, RegistrationStatus, TripStatus
-from visits.models import Event, FollowUp, Registration, Trip, Visit
+from visits.models import CalendarFeed, Event, FollowUp, Material, Registration, Trip, Visit
 
 PER_DAY = 3  # items a month's day shows before "and N more"
 
@@ -38,7 +45,7 @@ def trips_visible_to(user) -> QuerySet[Trip]:
 def open_to(organisation) -> Q:
     """Events whose audience includes this local government (a prefecture: the programme-wide ones)."""
     everyone = Q(audience=Audience.PROGRAMME)
-    if organisation is None or organisation.kind == "prefecture":
+    if organisation is None or organisation.kind == Kind.PREFECTURE:
         return everyone
     chosen = Event.municipalities.through.objects.filter(event_id=OuterRef("pk"), localgovernment_id=organisation.pk)
     condition = everyone | Q(audience=Audience.CHOSEN) & Exists(chosen)
@@ -54,6 +61,18 @@ def events_visible_to(user) -> QuerySet[Event]:
     if scope.is_municipal(user):
         events = events.filter(open_to(user.organisation))
     return events
+
+
+def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(trip__in=trips_visible_to(user))
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    return Registration.objects.filter(event__in=events_visible_to(user)).select_related("event", "user")
+
+
+def materials_visible_to(user) -> QuerySet[Material]:
+    return Material.objects.filter(event__in=events_visible_to(user))
 
 
 def trip_visible_to(user, pk) -> Trip:
@@ -91,17 +110,6 @@ def visit_count(programme, fiscal_year: int, *, mode: str = Mode.ONSITE, municip
     if specialist is not None:
         visits = visits.filter(specialist=specialist)
     return visits.count()
-
-
-def municipality_visited_this_year(programme, municipality, day: dt.date) -> bool:
-    """Whether the municipality has a visit (planned or done, on site) in the fiscal year of `day`."""
-    return (
-        Visit.objects.filter(
-            programme=programme, municipality=municipality, fiscal_year=fiscal_year_of(day), mode=Mode.ONSITE
-        )
-        .exclude(status=TripStatus.CANCELLED)
-        .exists()
-    )
 
 
 # --- Calendars ----------------------------------------------------------------------------------------------------
@@ -216,7 +224,7 @@ def month(user, year: int, month_number: int, filters: Filters) -> list[list[Day
     start, end = start_of_day(grid_start), start_of_day(grid_end)
     trips = _trips_between(user, start, end, filters)
     events = _events_between(user, start, end, filters)
-    counts = _per_day_counts(trips.filter())
+    counts = _per_day_counts(trips)
     days = {
         grid_start + dt.timedelta(days=n): Day(grid_start + dt.timedelta(days=n))
         for n in range((grid_end - grid_start).days)
@@ -250,7 +258,7 @@ def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int
     events."""
     start, end = start_of_day(first_day), start_of_day(first_day + dt.timedelta(days=days))
     in_range = _trips_between(user, start, end, filters)
-    counts = _per_day_counts(in_range.filter())
+    counts = _per_day_counts(in_range)
     trips = list(_capped(in_range, WEEK_PER_DAY).order_by("starts_at", "id")[:limit])
     events = list(_events_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
     result = {first_day + dt.timedelta(days=n): Day(first_day + dt.timedelta(days=n)) for n in range(days)}
@@ -414,3 +422,127 @@ def feed_items(feed, start: dt.datetime, end: dt.datetime) -> tuple[QuerySet[Tri
             programme_id=feed.programme_id
         )
     return trips.order_by("starts_at", "id"), events.order_by("starts_at", "id")
+
+
+# --- What the forms offer, and what their choices name --------------------------------------------------------------
+
+
+def _labelled(name: str, detail: str) -> str:
+    return _("%(name)s (%(detail)s)") % {"name": name, "detail": detail}
+
+
+def members_of(programme) -> list[tuple[int, str]]:
+    return [
+        (lg.pk, lg.display_name)
+        for lg in LocalGovernment.objects.filter(membership__programme=programme).order_by("code")
+    ]
+
+
+def trip_form_choices(user, programme, *, consultation=None) -> dict[str, list[tuple[int, str]]]:
+    """The visit form's municipalities, active specialists, the reader's open requests (latest 30, and the one the
+    visit is planned from) and the programme's municipal staff: four queries."""
+    specialists = [
+        (s.pk, _labelled(s.user.full_name, s.get_domain_display()))
+        for s in Specialist.objects.filter(user__programme=programme, user__is_active=True)
+        .active_on(timezone.localdate())
+        .select_related("user")
+        .order_by("domain")
+    ]
+    open_requests = consultations_visible_to(user).filter(programme=programme, status__in=workflow.OPEN_STATUSES)
+    consultations = [(c.pk, f"{c.reference} {c.title}") for c in open_requests.order_by("-submitted_at")[:30]]
+    if consultation is not None and consultation.pk not in {pk for pk, _label in consultations}:
+        consultations.insert(0, (consultation.pk, f"{consultation.reference} {consultation.title}"))
+    participants = [
+        (u.pk, _labelled(u.full_name, u.organisation.display_name))
+        for u in User.objects.filter(programme=programme, role=Role.MUNICIPAL, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__code", "full_name")
+    ]
+    return {
+        "municipalities": members_of(programme),
+        "specialists": specialists,
+        "consultations": consultations,
+        "participants": participants,
+    }
+
+
+def trip_arguments(data: dict) -> dict:
+    """The trip service's arguments from the visit form's cleaned data (the service checks that each belongs)."""
+    return {
+        "municipality": LocalGovernment.objects.get(pk=data["municipality"]),
+        "specialists": list(Specialist.objects.filter(pk__in=data["specialists"]).select_related("user")),
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "mode": data["mode"],
+        "purpose": data["purpose"],
+        "agenda": data["agenda"],
+        "place": data["place"],
+        "consultations": list(Consultation.objects.filter(pk__in=data.get("consultations") or [])),
+        "participants": list(User.objects.filter(pk__in=data["participants"])),
+        "other_participants": data["other_participants"],
+    }
+
+
+def visible_request(user, pk: int):
+    """A request the visit is planned from, if the planner may see it."""
+    return consultations_visible_to(user).filter(pk=pk).first()
+
+
+def requests_served(user, trip: Trip) -> list:
+    """The requests a visit serves that this reader may see (a confidential one stays hidden from the others)."""
+    return list(consultations_visible_to(user).filter(trips=trip).only("id", "reference", "title"))
+
+
+def own_specialist(user) -> Specialist | None:
+    return Specialist.objects.filter(user_id=user.pk).first()
+
+
+def follow_up_owners(trip: Trip) -> list[tuple[int, str]]:
+    """Who may own a follow-up action: the programme's specialists and centre, and the visited municipality's staff."""
+    advisers = User.objects.filter(programme_id=trip.programme_id, is_active=True).exclude(
+        role__in=[Role.MUNICIPAL, Role.PREFECTURE]
+    )
+    people = advisers | User.objects.filter(organisation_id=trip.municipality_id, role=Role.MUNICIPAL, is_active=True)
+    return [(u.pk, u.full_name) for u in people.order_by("role", "full_name")]
+
+
+def event_form_choices(programme) -> dict[str, list[tuple[int, str]]]:
+    regions = [(r.pk, str(r)) for r in Region.objects.filter(prefecture_id=programme.prefecture_id).order_by("name")]
+    organisers = [
+        (u.pk, _labelled(u.full_name, u.get_role_display()))
+        for u in User.objects.filter(
+            programme=programme, is_active=True, role__in=[Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD]
+        ).order_by("role", "full_name")
+    ]
+    return {"regions": regions, "municipalities": members_of(programme), "organisers": organisers}
+
+
+EVENT_FORM_FIELDS = ("kind", "title", "description", "venue", "online_url", "capacity", "audience", "population_below")
+
+
+def event_arguments(data: dict) -> tuple[dict, list, list]:
+    """The event service's fields, chosen municipalities and organisers from the event form's cleaned data."""
+    fields = {key: data[key] for key in EVENT_FORM_FIELDS}
+    fields |= {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
+    fields["region"] = Region.objects.filter(pk=data["region"]).first() if data.get("region") else None
+    chosen = list(LocalGovernment.objects.filter(pk__in=data["municipalities"]))
+    return fields, chosen, list(User.objects.filter(pk__in=data["organisers"]))
+
+
+def colleagues(user) -> list[tuple[int, str]]:
+    """Whom organisation staff may register for an event: themselves and their organisation's colleagues."""
+    if not scope.is_organisation_staff(user):
+        return []
+    people = User.objects.filter(organisation_id=user.organisation_id, programme_id=user.programme_id, is_active=True)
+    return [
+        (person.pk, person.full_name + (_("（you）") if person.pk == user.pk else ""))
+        for person in people.order_by("full_name")
+    ]
+
+
+def person(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("user", "municipality", "programme").filter(token=token).first()

@@ -42,10 +42,6 @@ def can_change_trip(user, trip: Trip) -> bool:
     return any(visit.specialist.user_id == user.pk for visit in trip.visits.all())
 
 
-def can_organise(user, programme) -> bool:
-    return can_plan(user, programme)
-
-
 def manages_event(user, event: Event) -> bool:
     if scope.is_site_admin(user):
         return True
@@ -345,7 +341,7 @@ EVENT_FIELDS = (
 
 @transaction.atomic
 def event_create(*, by, programme, fields: dict, organisers=(), municipalities=()) -> Event:
-    if not can_organise(by, programme):
+    if not can_plan(by, programme):  # who plans visits organises events
         raise PermissionDenied
     _check_event(programme, fields, list(municipalities))
     organisers = list(organisers) or [by]

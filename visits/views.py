@@ -16,14 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import scope
-from accounts.enums import Role
-from accounts.models import User
-from consultations import workflow
-from consultations.models import Consultation
-from consultations.selectors import consultations_visible_to
+from consultations.enums import HelpFormat
 from dxshare.forms import add_validation_errors
-from municipalities.models import LocalGovernment, Region
-from specialists.models import Specialist
 from visits import ical, selectors, services
 from visits.enums import Mode, RegistrationStatus
 from visits.forms import (
@@ -36,7 +30,7 @@ from visits.forms import (
     RegisterForm,
     TripForm,
 )
-from visits.models import CalendarFeed, Event, FollowUp, Material, Registration, Trip
+from visits.models import Event, Trip
 
 VIEWS = ("month", "week", "list")
 
@@ -106,55 +100,6 @@ def calendar(request):
 # --- Visits -------------------------------------------------------------------------------------------------------
 
 
-def _trip_choices(user, programme, *, municipality_id=None, consultation=None):
-    municipalities = [
-        (lg.pk, lg.display_name)
-        for lg in LocalGovernment.objects.filter(membership__programme=programme).order_by("code")
-    ]
-    specialists = [
-        (s.pk, f"{s.user.full_name}（{s.get_domain_display()}）")
-        for s in Specialist.objects.filter(user__programme=programme, user__is_active=True)
-        .active_on(timezone.localdate())
-        .select_related("user")
-        .order_by("domain")
-    ]
-    open_requests = consultations_visible_to(user).filter(programme=programme, status__in=workflow.OPEN_STATUSES)
-    if municipality_id:
-        open_requests = open_requests.filter(organisation_id=municipality_id)
-    consultations = [(c.pk, f"{c.reference} {c.title}") for c in open_requests.order_by("-submitted_at")[:30]]
-    if consultation is not None and consultation.pk not in {pk for pk, _label in consultations}:
-        consultations.insert(0, (consultation.pk, f"{consultation.reference} {consultation.title}"))
-    participants = [
-        (u.pk, f"{u.full_name}（{u.organisation.display_name}）")
-        for u in User.objects.filter(programme=programme, role=Role.MUNICIPAL, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__code", "full_name")
-    ]
-    return {
-        "municipalities": municipalities,
-        "specialists": specialists,
-        "consultations": consultations,
-        "participants": participants,
-    }
-
-
-def _trip_arguments(form) -> dict:
-    data = form.cleaned_data
-    return {
-        "municipality": get_object_or_404(LocalGovernment, pk=data["municipality"]),
-        "specialists": list(Specialist.objects.filter(pk__in=data["specialists"]).select_related("user")),
-        "starts_at": data["starts_at"],
-        "ends_at": data["ends_at"],
-        "mode": data["mode"],
-        "purpose": data["purpose"],
-        "agenda": data["agenda"],
-        "place": data["place"],
-        "consultations": list(Consultation.objects.filter(pk__in=data.get("consultations") or [])),
-        "participants": list(User.objects.filter(pk__in=data["participants"])),
-        "other_participants": data["other_participants"],
-    }
-
-
 def _say_hints(request, found: list[str]) -> None:
     for hint in found:
         messages.warning(request, hint)
@@ -167,9 +112,9 @@ def visit_new(request):
         raise PermissionDenied
     consultation = None
     if request.GET.get("consultation", "").isdigit():
-        consultation = consultations_visible_to(request.user).filter(pk=int(request.GET["consultation"])).first()
+        consultation = selectors.visible_request(request.user, int(request.GET["consultation"]))
     initial = {"day": timezone.localdate() + dt.timedelta(days=7)}
-    specialist = Specialist.objects.filter(user=request.user).first()
+    specialist = selectors.own_specialist(request.user)
     if specialist:
         initial["specialists"] = [specialist.pk]
     if consultation is not None:
@@ -178,13 +123,15 @@ def visit_new(request):
             "consultations": [consultation.pk],
             "purpose": consultation.title,
             "participants": [consultation.requester_id],
-            "mode": Mode.ONLINE if consultation.help_format == "online" else Mode.ONSITE,
+            "mode": Mode.ONLINE if consultation.help_format == HelpFormat.ONLINE else Mode.ONSITE,
         }
-    choices = _trip_choices(request.user, programme, consultation=consultation)
+    choices = selectors.trip_form_choices(request.user, programme, consultation=consultation)
     form = TripForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and form.is_valid():
         try:
-            trip, found = services.trip_plan(by=request.user, programme=programme, **_trip_arguments(form))
+            trip, found = services.trip_plan(
+                by=request.user, programme=programme, **selectors.trip_arguments(form.cleaned_data)
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -204,9 +151,9 @@ def _trip_or_404(user, pk) -> Trip:
 @login_required
 def visit_detail(request, pk):
     trip = _trip_or_404(request.user, pk)
-    consultations = consultations_visible_to(request.user).filter(trips=trip).only("id", "reference", "title")
+    consultations = selectors.requests_served(request.user, trip)
     can_change = services.can_change_trip(request.user, trip)
-    owners = _owners(trip) if can_change else []
+    owners = selectors.follow_up_owners(trip) if can_change else []
     return render(
         request,
         "visits/visit_detail.html",
@@ -219,14 +166,6 @@ def visit_detail(request, pk):
             "started": trip.starts_at <= timezone.now(),
         },
     )
-
-
-def _owners(trip: Trip) -> list[tuple[int, str]]:
-    advisers = User.objects.filter(programme_id=trip.programme_id, is_active=True).exclude(
-        role__in=[Role.MUNICIPAL, Role.PREFECTURE]
-    )
-    people = advisers | User.objects.filter(organisation_id=trip.municipality_id, role=Role.MUNICIPAL, is_active=True)
-    return [(u.pk, u.full_name) for u in people.order_by("role", "full_name")]
 
 
 @login_required
@@ -249,9 +188,9 @@ def visit_edit(request, pk):
         "participants": [p.pk for p in trip.participants.all()],
         "other_participants": trip.other_participants,
     }
-    form = TripForm(request.POST or None, initial=initial, **_trip_choices(request.user, trip.programme))
+    form = TripForm(request.POST or None, initial=initial, **selectors.trip_form_choices(request.user, trip.programme))
     if request.method == "POST" and form.is_valid():
-        arguments = _trip_arguments(form)
+        arguments = selectors.trip_arguments(form.cleaned_data)
         if arguments.pop("municipality").pk != trip.municipality_id:
             form.add_error("municipality", _("A visit's municipality cannot change: cancel it and plan another."))
         else:
@@ -306,14 +245,14 @@ def follow_up_add(request, pk):
     trip = _trip_or_404(request.user, pk)
     if not services.can_change_trip(request.user, trip):
         raise PermissionDenied
-    form = FollowUpForm(request.POST, owners=_owners(trip))
+    form = FollowUpForm(request.POST, owners=selectors.follow_up_owners(trip))
     if form.is_valid():
         try:
             services.follow_up_add(
                 by=request.user,
                 trip=trip,
                 description=form.cleaned_data["description"],
-                owner=User.objects.filter(pk=form.cleaned_data["owner"]).first(),
+                owner=selectors.person(form.cleaned_data["owner"]),
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
@@ -329,7 +268,7 @@ def follow_up_add(request, pk):
 @login_required
 @require_POST
 def follow_up_done(request, pk):
-    follow_up = get_object_or_404(FollowUp.objects.filter(trip__in=selectors.trips_visible_to(request.user)), pk=pk)
+    follow_up = get_object_or_404(selectors.follow_ups_visible_to(request.user), pk=pk)
     services.follow_up_done(by=request.user, follow_up=follow_up)
     messages.success(request, _("The action is marked done."))
     return redirect(reverse("visits:visit", args=[follow_up.trip_id]) + "#follow-ups")
@@ -358,48 +297,20 @@ def event_list(request):
     return render(
         request,
         "visits/event_list.html",
-        {"events": events, "can_organise": programme is not None and services.can_organise(request.user, programme)},
+        {"events": events, "can_organise": programme is not None and services.can_plan(request.user, programme)},
     )
-
-
-def _event_choices(programme):
-    regions = [
-        (r.pk, r.display_name if hasattr(r, "display_name") else r.name)
-        for r in Region.objects.filter(prefecture_id=programme.prefecture_id).order_by("name")
-    ]
-    municipalities = [
-        (lg.pk, lg.display_name)
-        for lg in LocalGovernment.objects.filter(membership__programme=programme).order_by("code")
-    ]
-    organisers = [
-        (u.pk, f"{u.full_name}（{u.get_role_display()}）")
-        for u in User.objects.filter(
-            programme=programme, is_active=True, role__in=[Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD]
-        ).order_by("role", "full_name")
-    ]
-    return {"regions": regions, "municipalities": municipalities, "organisers": organisers}
-
-
-def _event_fields(form) -> tuple[dict, list, list]:
-    data = form.cleaned_data
-    fields = {
-        key: data[key]
-        for key in ("kind", "title", "description", "venue", "online_url", "capacity", "audience", "population_below")
-    }
-    fields |= {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
-    fields["region"] = Region.objects.filter(pk=data["region"]).first() if data.get("region") else None
-    chosen = list(LocalGovernment.objects.filter(pk__in=data["municipalities"]))
-    return fields, chosen, list(User.objects.filter(pk__in=data["organisers"]))
 
 
 @login_required
 def event_new(request):
     programme = request.user.programme
-    if programme is None or not services.can_organise(request.user, programme):
+    if programme is None or not services.can_plan(request.user, programme):
         raise PermissionDenied
-    form = EventForm(request.POST or None, initial={"organisers": [request.user.pk]}, **_event_choices(programme))
+    form = EventForm(
+        request.POST or None, initial={"organisers": [request.user.pk]}, **selectors.event_form_choices(programme)
+    )
     if request.method == "POST" and form.is_valid():
-        fields, chosen, organisers = _event_fields(form)
+        fields, chosen, organisers = selectors.event_arguments(form.cleaned_data)
         try:
             event = services.event_create(
                 by=request.user, programme=programme, fields=fields, municipalities=chosen, organisers=organisers
@@ -443,9 +354,9 @@ def event_edit(request, pk):
         "municipalities": [m.pk for m in event.municipalities.all()],
         "organisers": [o.pk for o in event.organisers.all()],
     }
-    form = EventForm(request.POST or None, initial=initial, **_event_choices(event.programme))
+    form = EventForm(request.POST or None, initial=initial, **selectors.event_form_choices(event.programme))
     if request.method == "POST" and form.is_valid():
-        fields, chosen, organisers = _event_fields(form)
+        fields, chosen, organisers = selectors.event_arguments(form.cleaned_data)
         try:
             event = services.event_update(
                 by=request.user, event=event, fields=fields, municipalities=chosen, organisers=organisers
@@ -458,20 +369,10 @@ def event_edit(request, pk):
     return render(request, "visits/event_form.html", {"form": form, "event": event}, status=400 if form.errors else 200)
 
 
-def _colleagues(user) -> list[tuple[int, str]]:
-    if not scope.is_organisation_staff(user):
-        return []
-    people = User.objects.filter(organisation_id=user.organisation_id, programme_id=user.programme_id, is_active=True)
-    return [
-        (person.pk, person.full_name + (_("（you）") if person.pk == user.pk else ""))
-        for person in people.order_by("full_name")
-    ]
-
-
 @login_required
 def event_detail(request, pk, *, register_form=None, status=200):
     page = _event_page_or_404(request.user, pk)
-    colleagues = _colleagues(request.user)
+    colleagues = selectors.colleagues(request.user)
     return render(
         request,
         "visits/event_detail.html",
@@ -491,9 +392,9 @@ def event_detail(request, pk, *, register_form=None, status=200):
 @require_POST
 def event_register(request, pk):
     page = _event_page_or_404(request.user, pk)
-    form = RegisterForm(request.POST, colleagues=_colleagues(request.user))
+    form = RegisterForm(request.POST, colleagues=selectors.colleagues(request.user))
     if form.is_valid():
-        person = User.objects.filter(pk=form.cleaned_data["person"]).first()
+        person = selectors.person(form.cleaned_data["person"])
         try:
             registration = services.event_register(by=request.user, event=page.event, person=person)
         except ValidationError as error:
@@ -514,12 +415,7 @@ def event_register(request, pk):
 @login_required
 @require_POST
 def registration_cancel(request, pk):
-    registration = get_object_or_404(
-        Registration.objects.filter(event__in=selectors.events_visible_to(request.user)).select_related(
-            "event", "user"
-        ),
-        pk=pk,
-    )
+    registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
     try:
         services.registration_cancel(by=request.user, registration=registration)
     except ValidationError as error:
@@ -570,7 +466,7 @@ def event_materials(request, pk):
 
 @login_required
 def material_download(request, pk):
-    material = get_object_or_404(Material.objects.filter(event__in=selectors.events_visible_to(request.user)), pk=pk)
+    material = get_object_or_404(selectors.materials_visible_to(request.user), pk=pk)
     response = FileResponse(
         material.file.open("rb"),
         as_attachment=True,
@@ -634,7 +530,7 @@ def feeds(request):
 @require_GET
 def feed(request, token):
     """A calendar feed, addressed by its secret token alone (calendar apps cannot sign in)."""
-    subscription = CalendarFeed.objects.select_related("user", "municipality", "programme").filter(token=token).first()
+    subscription = selectors.feed_by_token(token)
     if subscription is None:
         raise Http404
     start, end = ical.window()
