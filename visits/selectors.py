@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from consultations.selectors import consultations_visible_to
 from dxshare.business_days import holiday_name
 from dxshare.fiscal import start_of_day
 from municipalities.enums import Kind
-from municipalities.models import LocalGovernment, Region
+from municipalities.models import LocalGovernment, Region, localised
 from specialists.models import Specialist
 from visits.enums import Audience, EventStatus, Mode, RegistrationStatus, TripStatus
 from visits.models import CalendarFeed, Event, FollowUp, Material, Registration, Trip, Visit
@@ -182,11 +183,60 @@ class Day:
         return self.date.weekday() >= 5
 
 
+@dataclass
+class TripLine:
+    """A visit as a calendar shows it, read as plain values (a calendar holds a hundred of them: model instances with
+    their municipality, visits, specialists and users cost more than the rest of the page)."""
+
+    pk: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    mode: str
+    status: str
+    municipality_name: str
+    municipality_name_en: str
+    url: str = ""
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == TripStatus.CANCELLED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == TripStatus.DONE
+
+    @property
+    def municipality_display_name(self) -> str:
+        return localised(self.municipality_name, self.municipality_name_en)
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+TRIP_LINE_FIELDS = ("pk", "starts_at", "ends_at", "mode", "status", "municipality__name", "municipality__name_en")
+
+
+def _trip_lines(trips: QuerySet[Trip]) -> list[TripLine]:
+    """The rows of `trips` as TripLines, with their specialists' names (two queries, no model instances)."""
+    lines = [TripLine(*row) for row in trips.values_list(*TRIP_LINE_FIELDS)]
+    if lines:
+        pattern = reverse("visits:visit", kwargs={"pk": 0})  # one reverse() for the lot: "/visits/0/"
+        for line in lines:
+            line.url = pattern.replace("/0/", f"/{line.pk}/")
+        by_pk = {line.pk: line for line in lines}
+        names = (
+            Visit.objects.filter(trip_id__in=by_pk)
+            .order_by("id")
+            .values_list("trip_id", "specialist__user__full_name")
+        )
+        for trip_id, name in names:
+            by_pk[trip_id].names.append(name)
+    return lines
+
+
 def _trips_between(user, start: dt.datetime, end: dt.datetime, filters: Filters) -> QuerySet[Trip]:
-    trips = filters.trips(trips_visible_to(user)).filter(starts_at__gte=start, starts_at__lt=end)
-    return trips.select_related("municipality").prefetch_related(
-        Prefetch("visits", queryset=Visit.objects.select_related("specialist__user").order_by("id"))
-    )
+    return filters.trips(trips_visible_to(user)).filter(starts_at__gte=start, starts_at__lt=end)
 
 
 def _events_between(user, start: dt.datetime, end: dt.datetime, filters: Filters) -> QuerySet[Event]:
@@ -229,7 +279,7 @@ def month(user, year: int, month_number: int, filters: Filters) -> list[list[Day
         grid_start + dt.timedelta(days=n): Day(grid_start + dt.timedelta(days=n))
         for n in range((grid_end - grid_start).days)
     }
-    for trip in _capped(trips, PER_DAY):
+    for trip in _trip_lines(_capped(trips, PER_DAY)):
         day = days.get(timezone.localtime(trip.starts_at).date())
         if day is not None:
             day.items.append(Item("visit", trip, trip.starts_at, trip.ends_at))
@@ -259,7 +309,7 @@ def between(user, first_day: dt.date, days: int, filters: Filters, *, limit: int
     start, end = start_of_day(first_day), start_of_day(first_day + dt.timedelta(days=days))
     in_range = _trips_between(user, start, end, filters)
     counts = _per_day_counts(in_range)
-    trips = list(_capped(in_range, WEEK_PER_DAY).order_by("starts_at", "id")[:limit])
+    trips = _trip_lines(_capped(in_range, WEEK_PER_DAY).order_by("starts_at", "id")[:limit])
     events = list(_events_between(user, start, end, filters).order_by("starts_at", "id")[:limit])
     result = {first_day + dt.timedelta(days=n): Day(first_day + dt.timedelta(days=n)) for n in range(days)}
     for trip in trips:
@@ -287,7 +337,7 @@ def listing(user, first_day: dt.date, filters: Filters, *, limit: int = LIST_LIM
     """The list view: items from `first_day` on, at most `limit`, whole days only, and the day the next page starts
     (None at the end). It reads at most limit + 1 rows of each kind from the index, however busy the programme."""
     start = start_of_day(first_day)
-    trips = list(
+    trips = _trip_lines(
         _trips_between(user, start, start_of_day(dt.date(9999, 1, 1)), filters).order_by("starts_at", "id")[: limit + 1]
     )
     events = list(
