@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultations")
+
+    def ready(self):
+        from consultations import reminders
+
+        reminders.register()  # the kinds of e-mail and reminders it sends (notifications.registry)

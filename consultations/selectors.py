@@ -7,7 +7,6 @@ cursor on and counts only up to a cap, so their cost does not grow with the prog
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -24,6 +23,7 @@ from dxshare import textsearch
 from dxshare.business_days import waited_since
 from dxshare.fiscal import start_of_day
 from dxshare.paging import KeysetPage, paginate
+from municipalities.selectors import reminder_policy_for
 from specialists.models import Specialist
 
 PAGE_SIZE = 25
@@ -206,7 +206,7 @@ def todo_for(user, *, today=None) -> list[TodoList]:
             ),
         ]
     if scope.is_centre(user) or scope.is_site_admin(user):
-        days = settings.CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS
+        days = reminder_policy_for(user.programme).first_answer_days  # the programme's M (its reminder settings)
         today = today or timezone.localdate()
         cutoff = start_of_day(waited_since(days, today) + dt.timedelta(days=1))
         routed_long_ago = Routing.objects.filter(consultation=OuterRef("pk"), is_current=True, routed_at__lt=cutoff)

@@ -5,8 +5,6 @@ consultations.workflow; views never decide them. A service first locks the reque
 rule the pages use (permissions.visible_filter), so nobody changes what they could not open.
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from consultations import notify, permissions, selectors, workflow
+from consultations import notify, permissions, reminders, selectors, workflow
 from consultations.classifier import DomainClassifier
 from consultations.enums import EventKind, MessageKind, Status
 from consultations.models import Attachment, Consultation, Event, Message, ReferenceCounter, Routing, Watcher
@@ -23,6 +21,7 @@ from consultations.uploads import CheckedFile
 from consultations.workflow import Party
 from dxshare import textsearch
 from dxshare.fiscal import fiscal_year_of
+from municipalities.selectors import reminder_policy_for
 
 EDITABLE_FIELDS = (
     "title",
@@ -120,7 +119,7 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
     for field, value in changes.items():
         setattr(consultation, field, value)
     consultation.save(update_fields=["status", "answered_at", "closed_at", "updated_at", *changes])
-    _record(
+    event = _record(
         consultation,
         None if system else by,
         EventKind.STATUS,
@@ -128,6 +127,7 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
         to_status=to_status,
         reason=reason,
     )
+    reminders.plan(consultation, since=now, episode=event.pk)
 
 
 # --- Filing ---------------------------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def consultation_route(
     # A request handed back is routed again from the inbox: that is a new routing, not a change of somebody's.
     consultation.specialist = specialist
     consultation.save(update_fields=["specialist", "updated_at"])
-    _record(
+    routed_event = _record(
         consultation,
         by,
         EventKind.REROUTED if current else EventKind.ROUTED,
@@ -330,6 +330,8 @@ def consultation_route(
     )
     if consultation.status == Status.SUBMITTED:
         _transition(consultation, Status.ROUTED, by=by)
+    elif consultation.status == Status.ROUTED:  # re-routed before a first answer: the new specialist's clock starts
+        reminders.plan(consultation, since=routed_event.created_at, episode=routed_event.pk)
     Watcher.objects.get_or_create(consultation=consultation, user=specialist.user)
     if previous_specialist:
         Watcher.objects.filter(consultation=consultation, user=previous_specialist.user).delete()
@@ -469,28 +471,21 @@ def consultation_accept(*, consultation: Consultation, by, rating: int, comment:
     return consultation
 
 
-def consultations_auto_close(*, now: dt.datetime | None = None) -> int:
-    """Close requests left answered for CONSULTATION_AUTO_CLOSE_DAYS with no response. Safe to run twice."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.CONSULTATION_AUTO_CLOSE_DAYS)
-    closed = 0
-    candidates = Consultation.objects.filter(status=Status.ANSWERED, answered_at__lt=cutoff).values_list(
-        "pk", flat=True
-    )
-    for pk in list(candidates):
-        with transaction.atomic():
-            consultation = (
-                Consultation.objects.select_for_update()
-                .filter(pk=pk, status=Status.ANSWERED, answered_at__lt=cutoff)
-                .first()
-            )
-            if consultation is None:
-                continue  # answered again, reopened or closed meanwhile
-            _transition(consultation, Status.CLOSED, by=None, system=True)
-            _record(consultation, None, EventKind.AUTO_CLOSED, days=settings.CONSULTATION_AUTO_CLOSE_DAYS)
-            notify.status_changed(consultation, from_status=Status.ANSWERED, by=None)
-            closed += 1
-    return closed
+def consultation_auto_close(*, consultation_id: int, episode: int) -> bool:
+    """Close a request left answered since history entry `episode` (its reminder fell due: the programme's
+    auto_close_days have passed without a response). True if it closed; False if it was answered again, reopened
+    or closed meanwhile. Call inside a transaction (the reminder sweep's)."""
+    consultation = Consultation.objects.select_for_update().filter(pk=consultation_id, status=Status.ANSWERED).first()
+    if consultation is None:
+        return False
+    latest = consultation.events.filter(kind=EventKind.STATUS).order_by("-pk").values_list("pk", flat=True).first()
+    if latest != episode:
+        return False  # answered again since: a later reminder belongs to that answer
+    days = reminder_policy_for(consultation.programme).auto_close_days
+    _transition(consultation, Status.CLOSED, by=None, system=True)
+    _record(consultation, None, EventKind.AUTO_CLOSED, days=days)
+    notify.status_changed(consultation, from_status=Status.ANSWERED, by=None)
+    return True
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 import jpholiday
+from django.utils import timezone
 
 EPOCH_YEAR = 2000
 
@@ -72,3 +73,52 @@ def holiday_name(day: dt.date) -> str:
     """The national holiday's name on `day` ("" if none), remembered: jpholiday works it out anew on every call
     (about half a millisecond), and a month's calendar asks 35 times."""
     return jpholiday.is_holiday_name(day) or ""
+
+
+# --- Deadlines: "N business hours / days after" -------------------------------------------------------------------
+
+OFFICE_OPENS = dt.time(9, 0)  # office hours of a Japanese town hall, in local time: 9:00–17:00 counts 8 hours a day
+OFFICE_CLOSES = dt.time(17, 0)
+OFFICE_HOURS_PER_DAY = 8
+
+
+def _next_business_day(day: dt.date) -> dt.date:
+    day += dt.timedelta(days=1)
+    while not is_business_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def business_hours_after(start: dt.datetime, hours: int) -> dt.datetime:
+    """The moment when `hours` office hours (9:00–17:00 on business days, Asia/Tokyo) have passed since `start`.
+
+    Time outside office hours does not count: a request filed on Friday at 16:00 has waited 4 business hours on
+    Monday at 12:00 (Friday 16–17, Monday 9–12). The answer is an aware datetime in the current time zone.
+    """
+    local = timezone.localtime(start)
+    day, moment = local.date(), local.time().replace(tzinfo=None)
+    if not is_business_day(day) or moment >= OFFICE_CLOSES:
+        day, moment = _next_business_day(day), OFFICE_OPENS
+    elif moment < OFFICE_OPENS:
+        moment = OFFICE_OPENS
+    remaining = dt.timedelta(hours=hours)
+    while True:
+        left_today = dt.datetime.combine(day, OFFICE_CLOSES) - dt.datetime.combine(day, moment)
+        if remaining <= left_today:
+            return timezone.make_aware(dt.datetime.combine(day, moment) + remaining)
+        remaining -= left_today
+        day, moment = _next_business_day(day), OFFICE_OPENS
+
+
+def business_days_after(start: dt.datetime, days: int) -> dt.datetime:
+    """The moment when `days` business days have passed since `start`: the same time of day, `days` business days
+    later (business_days_between counts them), moved into office hours. Routed on Friday at 15:00, three business
+    days have passed on Wednesday at 15:00; routed on Saturday, on Wednesday at 9:00."""
+    local = timezone.localtime(start)
+    day, moment = local.date(), local.time().replace(tzinfo=None)
+    if not is_business_day(day):
+        moment = OFFICE_OPENS
+    for _ in range(days):
+        day = _next_business_day(day)
+    moment = min(max(moment, OFFICE_OPENS), OFFICE_CLOSES)
+    return timezone.make_aware(dt.datetime.combine(day, moment))

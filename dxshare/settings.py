@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from dxshare.env_checks import code_only, production_problems, refusal_message
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "specialists",
     "consultations",
     "visits",
+    "reports",
     "demo",
 ]
 
@@ -135,19 +137,20 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Hour (local time, TIME_ZONE: CELERY_TIMEZONE below) at which beat sends the daily notification digest.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
+# Hard time limit (seconds) of a task that sends one e-mail; a claim on a row expires 30 s after it, so what a killed
+# worker held goes out again with the next sweep. Keep EMAIL_TIMEOUT well below it.
+NOTIFICATION_SEND_TIME_LIMIT = env.int("NOTIFICATION_SEND_TIME_LIMIT", default=60)
+# Reminders of the day before (a visit, an event, a follow-up) are due at this hour, local time.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=9)
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
-    "notifications-release-stale": {
-        "task": "notifications.release_stale_notifications",
-        "schedule": crontab(minute="*/15"),
-    },
-    "consultations-auto-close": {
-        "task": "consultations.auto_close",
-        "schedule": crontab(hour=3, minute=30),
-    },
+    # Due reminders become e-mails; lost, failed or abandoned e-mails go out again. Two beats running it is safe.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    # The coordinators' weekly digests: each programme chooses its day and hour (municipalities.ReminderPolicy).
+    "reports-weekly-digests": {"task": "reports.weekly_digests", "schedule": crontab(minute=5)},
 }
 
 # --- Authentication (django-allauth; e-mail login, no open sign-up) ---------------------------------------------
@@ -209,12 +212,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; below NOTIFICATION_SEND_TIME_LIMIT
+# "utf-8" (the default) or "iso-2022-jp" for older mail systems; a message with a character outside JIS X 0208 then
+# goes out in UTF-8 (notifications.mail).
+EMAIL_CHARSET = env.str("EMAIL_CHARSET", default="utf-8").lower()
+if EMAIL_CHARSET not in ("utf-8", "iso-2022-jp"):
+    raise ImproperlyConfigured("EMAIL_CHARSET must be utf-8 or iso-2022-jp.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dxshare <noreply@dxshare.invalid>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Requests left "answered" this many days without a response from the municipality close automatically.
-CONSULTATION_AUTO_CLOSE_DAYS = env.int("CONSULTATION_AUTO_CLOSE_DAYS", default=14)
-# A routed request without a first answer after this many business days is overdue (the centre's home page).
-CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS = env.int("CONSULTATION_FIRST_ANSWER_BUSINESS_DAYS", default=3)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in e-mails and tasks
 # The domain part of the UIDs in iCalendar feeds (RFC 5545: globally unique, and stable: never change it once people
 # have subscribed, or their calendars show every item twice).

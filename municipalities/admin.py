@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
+from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region, ReminderPolicy
 
 
 @admin.register(LocalGovernment)
@@ -52,3 +52,22 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["programme"]
     search_fields = ["municipality__name", "municipality__code", "programme__name"]
     autocomplete_fields = ["municipality"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    """Coordinators set these on the programme's reminders page; saving here does not move pending reminders."""
+
+    list_display = [
+        "programme",
+        "unrouted_hours",
+        "first_answer_days",
+        "waiting_days",
+        "auto_close_days",
+        "weekly_digest_weekday",
+        "weekly_digest_hour",
+    ]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # changed through the portal (municipalities.services.reminder_policy_update), which replans

@@ -1,8 +1,9 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dxshare.forms import SpecificErrorsMixin
-from municipalities.models import Programme
+from municipalities.models import Programme, ReminderPolicy
 
 
 class CentreContactForm(SpecificErrorsMixin, forms.ModelForm):
@@ -28,3 +29,38 @@ class CentreContactForm(SpecificErrorsMixin, forms.ModelForm):
         if phone and not all(char.isdigit() or char in "-()+ " for char in phone):
             raise forms.ValidationError(_("Enter the phone number with digits and hyphens, e.g. 089-912-0000."))
         return phone
+
+
+def _bounded(name: str) -> forms.IntegerField:
+    """A whole number within the model field's own bounds, said in the form and in the browser (min, max)."""
+    field = ReminderPolicy._meta.get_field(name)
+    lowest = max(v.limit_value for v in field.validators if isinstance(v, MinValueValidator))
+    highest = min(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
+    return forms.IntegerField(
+        label=field.verbose_name,
+        help_text=field.help_text,
+        min_value=lowest,
+        max_value=highest,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ReminderPolicyForm(SpecificErrorsMixin, forms.ModelForm):
+    """A programme's reminder thresholds and weekly digest time. Validation only: reminder_policy_update saves."""
+
+    unrouted_hours = _bounded("unrouted_hours")
+    first_answer_days = _bounded("first_answer_days")
+    waiting_days = _bounded("waiting_days")
+    auto_close_days = _bounded("auto_close_days")
+    weekly_digest_hour = _bounded("weekly_digest_hour")
+
+    class Meta:
+        model = ReminderPolicy
+        fields = [
+            "unrouted_hours",
+            "first_answer_days",
+            "waiting_days",
+            "auto_close_days",
+            "weekly_digest_weekday",
+            "weekly_digest_hour",
+        ]

@@ -236,3 +236,74 @@ class ProgrammeTarget(models.Model):
 
     def __str__(self):
         return f"{self.programme} FY{self.fiscal_year} {self.get_metric_display()}: {self.value}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ReminderPolicy(models.Model):
+    """When the portal reminds people of a request that waits, and when the coordinators' weekly digest goes out.
+
+    One per programme, set by its coordinators in the portal; a programme without a row uses the defaults.
+    Business hours and days leave out weekends, national holidays and 29 December–3 January (dxshare.business_days).
+    """
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="reminder_policy")
+    unrouted_hours = models.PositiveSmallIntegerField(
+        _("Not routed after (business hours)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("The coordinators are reminded of a request nobody has routed after this many office hours."),
+    )
+    first_answer_days = models.PositiveSmallIntegerField(
+        _("No first answer after (business days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "The specialist is reminded after this many business days without a first answer; the coordinators after "
+            "twice as many."
+        ),
+    )
+    waiting_days = models.PositiveSmallIntegerField(
+        _("Waiting for the municipality (business days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("The requester is reminded of a question waiting for their answer after this many business days."),
+    )
+    auto_close_days = models.PositiveSmallIntegerField(
+        _("Close answered requests after (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("An answered request with no response from the municipality closes after this many days."),
+    )
+    weekly_digest_weekday = models.PositiveSmallIntegerField(
+        _("Weekly digest: day"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    weekly_digest_hour = models.PositiveSmallIntegerField(
+        _("Weekly digest: hour"),
+        default=8,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text=_("0–23, Japan time."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.CheckConstraint(name="policy_hour_of_day", condition=models.Q(weekly_digest_hour__lte=23)),
+            models.CheckConstraint(name="policy_weekday", condition=models.Q(weekly_digest_weekday__lte=6)),
+        ]
+
+    def __str__(self):
+        return f"{self.programme}: reminders"

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts import scope
-from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget
+from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, ReminderPolicy
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -31,3 +31,10 @@ def programme_overviews_visible_to(user) -> QuerySet[Programme]:
         ),
         Prefetch("targets", queryset=ProgrammeTarget.objects.order_by("-fiscal_year", "metric")),
     )
+
+
+def reminder_policy_for(programme) -> ReminderPolicy:
+    """The programme's reminder settings, or the defaults (unsaved) if nobody has set them yet."""
+    if programme is None:
+        return ReminderPolicy()
+    return ReminderPolicy.objects.filter(programme=programme).first() or ReminderPolicy(programme=programme)

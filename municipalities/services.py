@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts import scope
 from municipalities.enums import Kind
-from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
+from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region, ReminderPolicy
+from municipalities.signals import reminder_policy_changed
 from municipalities.validators import is_valid_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -244,3 +245,31 @@ def programme_set_centre_contact(*, programme: Programme, by, fields: dict) -> P
     programme.full_clean()
     programme.save(update_fields=list(CENTRE_CONTACT_FIELDS))
     return programme
+
+
+REMINDER_POLICY_FIELDS = (
+    "unrouted_hours",
+    "first_answer_days",
+    "waiting_days",
+    "auto_close_days",
+    "weekly_digest_weekday",
+    "weekly_digest_hour",
+)
+
+
+@transaction.atomic
+def reminder_policy_update(*, programme: Programme, by, fields: dict) -> ReminderPolicy:
+    """Save the programme's reminder thresholds and weekly digest time; pending reminders of open requests move to
+    the new thresholds in the same transaction (consultations listens to reminder_policy_changed)."""
+    if not scope.can_manage_programme(by, programme):
+        raise PermissionDenied
+    Programme.objects.select_for_update().get(pk=programme.pk)  # one change at a time per programme
+    policy = ReminderPolicy.objects.filter(programme=programme).first() or ReminderPolicy(programme=programme)
+    for name in REMINDER_POLICY_FIELDS:
+        if name in fields:
+            setattr(policy, name, fields[name])
+    policy.updated_by = by
+    policy.full_clean()
+    policy.save()
+    reminder_policy_changed.send(sender=ReminderPolicy, programme=programme)
+    return policy

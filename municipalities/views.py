@@ -8,7 +8,7 @@ from accounts import scope
 from dxshare.fiscal import current_fiscal_year
 from dxshare.forms import add_validation_errors
 from municipalities import selectors, services
-from municipalities.forms import CentreContactForm
+from municipalities.forms import CentreContactForm, ReminderPolicyForm
 
 
 @login_required
@@ -54,6 +54,26 @@ def centre_contact_edit(request, slug):
             messages.success(request, _("The support centre's contact details are saved."))
             return redirect(programme)
     return render(request, "municipalities/centre_contact.html", {"form": form, "programme": programme})
+
+
+@login_required
+def reminder_policy_edit(request, slug):
+    """When requests that wait are reminded of, and when the weekly digest goes out: set by the programme's centre."""
+    programme = get_object_or_404(selectors.programmes_visible_to(request.user), slug=slug)
+    if not scope.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    form = ReminderPolicyForm(request.POST or None, instance=selectors.reminder_policy_for(programme))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reminder_policy_update(programme=programme, by=request.user, fields=form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("The reminder settings are saved."))
+                return redirect(programme)
+        messages.error(request, _("The reminder settings were not changed."))
+    return render(request, "municipalities/reminder_policy.html", {"form": form, "programme": programme})
 
 
 @login_required

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Notification
+from dxshare.admin import ReadOnlyAdminMixin
+from notifications.models import Notification, Preference, Reminder
 
 
 class SentListFilter(admin.SimpleListFilter):
@@ -13,6 +14,7 @@ class SentListFilter(admin.SimpleListFilter):
             ("yes", _("Sent")),
             ("no", _("Not sent yet")),
             ("failing", _("Not sent, with an error")),
+            ("failed", _("Failed: every attempt")),
         ]
 
     def queryset(self, request, queryset):
@@ -22,6 +24,8 @@ class SentListFilter(admin.SimpleListFilter):
             return queryset.filter(sent_at__isnull=True)
         if self.value() == "failing":
             return queryset.filter(sent_at__isnull=True).exclude(last_error="")
+        if self.value() == "failed":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=False)
         return queryset
 
 
@@ -33,4 +37,31 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email", "subject"]
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient"]
-    readonly_fields = ["created_at", "sent_at", "claimed_at", "batch", "attempts", "last_error"]
+    readonly_fields = [
+        "created_at",
+        "sent_at",
+        "claimed_at",
+        "batch",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "failed_at",
+    ]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reminders are planned by the features and sent by the sweep; the admin only shows them."""
+
+    list_display = ["kind", "subject_type", "subject_id", "recipient", "occasion", "due_at", "state"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["recipient", "subject_type"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+    raw_id_fields = ["user"]

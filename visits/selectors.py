@@ -226,9 +226,7 @@ def _trip_lines(trips: QuerySet[Trip]) -> list[TripLine]:
             line.url = pattern.replace("/0/", f"/{line.pk}/")
         by_pk = {line.pk: line for line in lines}
         names = (
-            Visit.objects.filter(trip_id__in=by_pk)
-            .order_by("id")
-            .values_list("trip_id", "specialist__user__full_name")
+            Visit.objects.filter(trip_id__in=by_pk).order_by("id").values_list("trip_id", "specialist__user__full_name")
         )
         for trip_id, name in names:
             by_pk[trip_id].names.append(name)

@@ -20,7 +20,7 @@ from dxshare.fiscal import fiscal_year_of, local_date
 from municipalities.models import Membership
 from notifications.services import notification_schedule
 from specialists.models import Specialist
-from visits import selectors
+from visits import reminders, selectors
 from visits.enums import Audience, EventStatus, Mode, RegistrationStatus, TripStatus
 from visits.models import CalendarFeed, Event, FollowUp, Material, Registration, Trip, Visit, new_token
 
@@ -207,6 +207,7 @@ def trip_plan(
     trip.consultations.set(consultations)
     trip.participants.set(participants)
     _sync_visits(trip, list(specialists))
+    reminders.plan_trip(trip)
     return trip, hints(trip)
 
 
@@ -232,6 +233,7 @@ def trip_update(*, by, trip: Trip, specialists: list[Specialist], consultations=
     trip.consultations.set(consultations)
     trip.participants.set(participants)
     _sync_visits(trip, list(specialists))
+    reminders.plan_trip(trip)
     return trip, hints(trip)
 
 
@@ -251,6 +253,7 @@ def trip_mark_done(*, by, trip: Trip, outcome: str) -> Trip:
     )
     Visit.objects.filter(trip=trip).update(status=TripStatus.DONE)
     trip.refresh_from_db()
+    reminders.plan_trip(trip)
     return trip
 
 
@@ -270,6 +273,7 @@ def trip_cancel(*, by, trip: Trip, reason: str) -> Trip:
     )
     Visit.objects.filter(trip=trip).update(status=TripStatus.CANCELLED)
     trip.refresh_from_db()
+    reminders.plan_trip(trip)
     return trip
 
 
@@ -288,7 +292,9 @@ def follow_up_add(*, by, trip: Trip, description: str, owner, due_on: dt.date) -
         raise ValidationError({"owner": _("Choose somebody of the municipality visited, a specialist or the centre.")})
     if due_on is None:
         raise ValidationError({"due_on": _("Enter the due date.")})
-    return FollowUp.objects.create(trip=trip, description=description.strip(), owner=owner, due_on=due_on)
+    follow_up = FollowUp.objects.create(trip=trip, description=description.strip(), owner=owner, due_on=due_on)
+    reminders.plan_follow_up(follow_up)
+    return follow_up
 
 
 @transaction.atomic
@@ -299,6 +305,7 @@ def follow_up_done(*, by, follow_up: FollowUp) -> FollowUp:
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
+        reminders.plan_follow_up(follow_up)
     return follow_up
 
 
@@ -384,6 +391,7 @@ def event_update(*, by, event: Event, fields: dict, organisers=(), municipalitie
         event.organisers.set(organisers)
     event.municipalities.set(municipalities if event.audience == Audience.CHOSEN else [])
     _promote(event)
+    reminders.plan_event(event)
     return event
 
 
@@ -396,6 +404,7 @@ def event_cancel(*, by, event: Event) -> Event:
         status=EventStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
     )
     event.refresh_from_db()
+    reminders.plan_event(event)
     return event
 
 
@@ -430,9 +439,12 @@ def event_register(*, by, event: Event, person) -> Registration:
         if event.capacity is None or taken < event.capacity
         else RegistrationStatus.WAITING
     )
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         event=event, user=person, municipality_id=person.organisation_id, status=status, registered_by=by
     )
+    if status == RegistrationStatus.REGISTERED:
+        reminders.plan_event(event)
+    return registration
 
 
 def _promote(event: Event) -> list[Registration]:
@@ -488,6 +500,7 @@ def registration_cancel(*, by, registration: Registration) -> Registration:
     registration.save(update_fields=["status", "updated_at"])
     if was_registered:
         _promote(event)
+        reminders.plan_event(event)
     return registration
 
 

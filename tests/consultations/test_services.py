@@ -104,22 +104,6 @@ def test_reference_numbers_follow_the_fiscal_year_in_tokyo(
     assert first.fiscal_year == fiscal_year
 
 
-def test_auto_close_after_the_configured_days_and_only_once(
-    routed, settings, municipal_user, django_capture_on_commit_callbacks
-):
-    settings.CONSULTATION_AUTO_CLOSE_DAYS = 10
-    services.consultation_change_status(consultation=routed, to_status=Status.ANSWERED, by=routed.specialist.user)
-    routed.refresh_from_db()
-    assert services.consultations_auto_close(now=routed.answered_at + dt.timedelta(days=9, hours=23)) == 0
-    later = routed.answered_at + dt.timedelta(days=10, minutes=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.consultations_auto_close(now=later) == 1
-    assert services.consultations_auto_close(now=later) == 0
-    routed.refresh_from_db()
-    assert routed.status == Status.CLOSED
-    assert Event.objects.filter(consultation=routed, kind=EventKind.AUTO_CLOSED).count() == 1
-
-
 def test_a_requester_reply_brings_an_answered_request_back(routed, municipal_user):
     services.consultation_change_status(consultation=routed, to_status=Status.ANSWERED, by=routed.specialist.user)
     services.consultation_reply(consultation=routed, author=municipal_user, body="まだ分からない点があります")

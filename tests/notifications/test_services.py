@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import EmailDelivery, Language
-from dxshare.celery import app as celery_app
 from notifications import services
 from notifications.models import Notification
-from notifications.tasks import release_stale_notifications, send_digests, send_notification
+from notifications.tasks import send_digest, send_digests, send_notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -146,47 +145,35 @@ def test_a_person_deactivated_before_sending_gets_nothing(municipal_user):
     assert mail.outbox == []
     notification.refresh_from_db()
     assert notification.sent_at is None and notification.claimed_at is None
-    assert notification.last_error
+    assert notification.failed_at is not None and notification.last_error  # not tried again
 
 
 # --- failures ----------------------------------------------------------------------------------------------------
 
 
-def test_a_failing_smtp_server_leaves_the_row_unsent_and_claimable(municipal_user, settings):
+def test_a_failing_smtp_server_leaves_the_row_unsent_for_a_later_attempt(municipal_user, settings):
     notification = factories.NotificationFactory(recipient=municipal_user)
     settings.EMAIL_BACKEND = FAILING_BACKEND
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.notification_send(notification_id=notification.pk)
+    assert services.notification_send(notification_id=notification.pk) is False  # recorded, not raised
     notification.refresh_from_db()
     assert (notification.sent_at, notification.claimed_at, notification.attempts) == (None, None, 1)
     assert "SMTPServerDisconnected" in notification.last_error
+    assert notification.next_attempt_at > timezone.now() + dt.timedelta(seconds=20)  # back-off, in PostgreSQL
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
     assert services.notification_send(notification_id=notification.pk) is True
     notification.refresh_from_db()
-    assert notification.sent_at is not None and notification.attempts == 2
+    assert notification.sent_at is not None and notification.attempts == 2 and notification.last_error == ""
     assert len(mail.outbox) == 1
 
 
-@pytest.fixture
-def eager_results():
-    """Eager tasks report failures in their result instead of raising (retries then run at once, in-process)."""
-    celery_app.conf.task_eager_propagates = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_eager_propagates = True
-
-
-def test_the_task_retries_a_failing_send_then_gives_up(municipal_user, settings, eager_results):
-    notification = factories.NotificationFactory(recipient=municipal_user)
-    settings.EMAIL_BACKEND = FAILING_BACKEND
-    result = send_notification.delay(notification.pk)
-    assert result.failed() and isinstance(result.result, smtplib.SMTPServerDisconnected)
-    notification.refresh_from_db()
-    assert notification.attempts == 1 + send_notification.max_retries
-    assert notification.sent_at is None and notification.claimed_at is None
-    assert "SMTPServerDisconnected" in notification.last_error
+def test_the_tasks_have_time_limits_and_claims_outlive_them():
+    assert send_notification.time_limit == django_settings.NOTIFICATION_SEND_TIME_LIMIT
+    assert send_notification.soft_time_limit < send_notification.time_limit
+    assert send_digest.time_limit == django_settings.NOTIFICATION_SEND_TIME_LIMIT
+    assert services.claim_timeout() > dt.timedelta(seconds=send_notification.time_limit)
+    assert services.claim_timeout() < dt.timedelta(minutes=5)
+    assert [services.backoff(n).total_seconds() for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
 
 
 def test_a_broker_outage_after_commit_does_not_break_the_feature(
@@ -196,7 +183,6 @@ def test_a_broker_outage_after_commit_does_not_break_the_feature(
     with django_capture_on_commit_callbacks(execute=True):
         notification = _schedule(municipal_user)
     assert Notification.objects.get(pk=notification.pk).sent_at is None  # still in the outbox, for the sweep
-    assert any("on_commit" in record.getMessage() for record in caplog.records)
 
 
 # --- digests -----------------------------------------------------------------------------------------------------
@@ -265,6 +251,7 @@ def test_the_digest_sends_one_e_mail_per_person_in_their_language(digest_readers
     # A second run, or the task, finds nothing more to send.
     assert services.digests_send(now=now) == 0
     assert send_digests.delay().get() == 1  # only the row created after the first run's cut-off
+    assert send_digest.delay(ja.pk).get() is False  # a redelivered task: nothing left
     assert services.digests_send() == 0
     assert len(mail.outbox) == 3
     assert Notification.objects.filter(sent_at__isnull=True).count() == 1  # the immediate row, never dispatched
@@ -279,19 +266,20 @@ def test_the_digest_shows_only_the_first_lines_of_each_body(digest_readers):
     assert "四行目" not in body
 
 
-def test_a_failing_digest_releases_its_rows_for_the_next_run(digest_readers, settings):
+def test_a_failing_digest_is_tried_again_by_the_sweep(digest_readers, settings):
     ja, en = digest_readers
     rows = [factories.NotificationFactory(recipient=user) for user in (ja, ja, en)]
     settings.EMAIL_BACKEND = FAILING_BACKEND
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.digests_send()
+    assert services.digests_send() == 2  # handed over, one task per person; both failed
     for row in rows:
         row.refresh_from_db()
         assert (row.sent_at, row.claimed_at, row.batch, row.attempts) == (None, None, None, 1)
         assert "SMTPServerDisconnected" in row.last_error
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.digests_send() == 2
+    assert services.notifications_dispatch_due() == 0  # not due yet: back-off
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert services.notifications_dispatch_due(now=later) == 2  # that day's digest again, not tomorrow's
     assert sorted(len(_rows_in(m)) for m in mail.outbox) == [1 + 1, 2 + 1]
 
 
@@ -304,34 +292,32 @@ def test_deactivated_people_get_no_digest(digest_readers):
     assert mail.outbox == []
 
 
-# --- stale claims ------------------------------------------------------------------------------------------------
+# --- the sweep: lost hand-overs and dead workers ------------------------------------------------------------------
 
 
-def test_stale_claims_are_released_and_immediate_rows_sent_again(municipal_user, digest_readers):
+def test_the_sweep_sends_what_a_dead_worker_held_and_what_the_broker_lost(municipal_user, digest_readers):
     ja, _en = digest_readers
     now = timezone.now()
-    long_ago = now - dt.timedelta(minutes=31)
-    stale = factories.NotificationFactory(recipient=municipal_user, claimed_at=long_ago, attempts=1, subject="stale")
-    working = factories.NotificationFactory(recipient=municipal_user, claimed_at=now - dt.timedelta(minutes=5))
-    stale_digest = factories.NotificationFactory(recipient=ja, claimed_at=long_ago, attempts=1)
-    lost = factories.NotificationFactory(recipient=municipal_user, created_at=long_ago, subject="lost")
-    gave_up = factories.NotificationFactory(
-        recipient=municipal_user, created_at=long_ago, attempts=6, last_error="SMTPServerDisconnected: x"
-    )
-    sent = factories.NotificationFactory(recipient=municipal_user, claimed_at=long_ago, sent_at=long_ago, attempts=1)
+    expired = now - services.claim_timeout() - dt.timedelta(seconds=1)
+    dead = factories.NotificationFactory(recipient=municipal_user, claimed_at=expired, attempts=1, subject="dead")
+    working = factories.NotificationFactory(recipient=municipal_user, claimed_at=now - dt.timedelta(seconds=20))
+    dead_digest = factories.NotificationFactory(recipient=ja, claimed_at=expired, attempts=1, subject="digest")
+    lost = factories.NotificationFactory(recipient=municipal_user, next_attempt_at=now, subject="lost")
+    leased = factories.NotificationFactory(recipient=municipal_user, next_attempt_at=now + dt.timedelta(minutes=1))
+    gave_up = factories.NotificationFactory(recipient=municipal_user, failed_at=now, attempts=8, last_error="x")
+    sent = factories.NotificationFactory(recipient=municipal_user, claimed_at=expired, sent_at=expired, attempts=1)
+    waiting_digest = factories.NotificationFactory(recipient=ja, subject="tomorrow")  # never tried: waits
 
-    assert services.notifications_release_stale() == 2
-
-    assert sorted(m.subject for m in mail.outbox) == ["lost", "stale"]  # handed to a worker again, and sent
-    for row in (stale, working, stale_digest, lost, gave_up, sent):
+    assert services.notifications_dispatch_due() == 3  # dead, lost, and dead_digest's person
+    assert sorted(m.subject for m in mail.outbox if m.to == [municipal_user.email]) == ["dead", "lost"]
+    for row in (dead, working, dead_digest, lost, leased, gave_up, sent, waiting_digest):
         row.refresh_from_db()
-    assert stale.sent_at is not None and stale.attempts == 2
+    assert dead.sent_at is not None and dead.attempts == 2
     assert lost.sent_at is not None and lost.attempts == 1
-    assert working.claimed_at is not None and working.sent_at is None  # a worker may still be sending it
-    assert stale_digest.claimed_at is None and stale_digest.sent_at is None and stale_digest.last_error
-    assert gave_up.sent_at is None and gave_up.attempts == 6  # left for an administrator
-    assert sent.sent_at == long_ago
-
-    assert release_stale_notifications.delay().get() == 0
-    assert services.digests_send() == 1  # the released digest row goes out with the next digest
-    assert len(mail.outbox) == 3
+    assert working.sent_at is None and working.attempts == 0  # a live worker may still be sending it
+    assert leased.sent_at is None  # handed over a moment ago: its task is still in the queue
+    assert gave_up.sent_at is None and gave_up.attempts == 8  # left for a coordinator's retry
+    assert sent.sent_at == expired
+    # The dead digest run goes out again now, with the row that waited for the digest beside it.
+    assert dead_digest.sent_at is not None and waiting_digest.sent_at is not None
+    assert services.notifications_dispatch_due() == 0

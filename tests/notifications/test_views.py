@@ -83,7 +83,7 @@ def test_a_bad_value_is_rejected_and_nothing_changes(login, municipal_user, valu
     html = response.content.decode()
     assert "message--error" in html
     assert "Your e-mail preference was not changed." in html
-    assert ("Select a valid choice." if value else "This field is required.") in html
+    assert ("Select a valid choice." if value else "Choose how dxshare should e-mail you.") in html
     municipal_user.refresh_from_db()
     assert municipal_user.email_delivery == EmailDelivery.IMMEDIATE
 

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from reports.weekly import weekly_digests_send
+
+
+@shared_task(name="reports.weekly_digests", acks_late=True, time_limit=600, soft_time_limit=540)
+def weekly_digests() -> int:
+    """Hourly (beat): the coordinators' weekly digests whose moment has come (written once per ISO week)."""
+    return weekly_digests_send()
