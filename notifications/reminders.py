@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import User
 from notifications import registry
-from notifications.models import Delivery, Reminder, ReminderState
+from notifications.models import Delivery, Notification, Reminder, ReminderState
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +106,22 @@ def reminders_cancel(subject, *, kinds=None, recipient=None, now: dt.datetime | 
     return rows.update(state=ReminderState.CANCELLED, done_at=now or timezone.now())
 
 
+UNIQUE_KEY_PREFIX = "reminder:"
+
+
 def unique_key(reminder: Reminder) -> str:
-    return f"reminder:{reminder.pk}"
+    return f"{UNIQUE_KEY_PREFIX}{reminder.pk}"
+
+
+def due_batch(now: dt.datetime, limit: int = SWEEP_BATCH):
+    """The sweep's claim: up to `limit` due pending rows, oldest due first, locked until the transaction ends; rows
+    another sweep holds are skipped, not waited for. Read from the partial index reminder_due_idx."""
+    return (
+        Reminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now)
+        .order_by("due_at")
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")[:limit]
+    )
 
 
 def _sweep_batch(now: dt.datetime, limit: int) -> int:
@@ -116,12 +132,7 @@ def _sweep_batch(now: dt.datetime, limit: int) -> int:
     from notifications.services import deliveries_for, notifications_schedule_many
 
     with transaction.atomic():
-        batch = list(
-            Reminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now)
-            .order_by("due_at")
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")[:limit]
-        )
+        batch = list(due_batch(now, limit))
         if not batch:
             return 0
         by_kind: dict[str, list[Reminder]] = {}
@@ -159,13 +170,19 @@ def _sweep_batch(now: dt.datetime, limit: int) -> int:
             now=now,
         )
         done = timezone.now()
-        for reminder in batch:
-            notification_id = created.get(unique_key(reminder))
-            reminder.notification_id = notification_id
-            done_by_kind = notification_id or reminder.pk in handled
-            reminder.state = ReminderState.SENT if done_by_kind else ReminderState.SKIPPED
-            reminder.done_at = done
-        Reminder.objects.bulk_update(batch, ["state", "done_at", "notification"])
+        with_mail = [r.pk for r in batch if unique_key(r) in created]
+        if with_mail:  # each row points at its notification, found by the key it was written with (one UPDATE)
+            own = Notification.objects.filter(
+                unique_key=Concat(Value(UNIQUE_KEY_PREFIX), Cast(OuterRef("pk"), CharField()))
+            ).values("pk")[:1]
+            Reminder.objects.filter(pk__in=with_mail).update(
+                state=ReminderState.SENT, done_at=done, notification_id=Subquery(own)
+            )
+        if handled:
+            Reminder.objects.filter(pk__in=handled).update(state=ReminderState.SENT, done_at=done)
+        skipped = [r.pk for r in batch if r.pk not in handled and unique_key(r) not in created]
+        if skipped:
+            Reminder.objects.filter(pk__in=skipped).update(state=ReminderState.SKIPPED, done_at=done)
     return len(batch)
 
 

@@ -14,6 +14,7 @@ cancels what is pending. Compose checks again, when the reminder falls due, that
 import datetime as dt
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -111,6 +112,12 @@ def _when(start: dt.datetime, end: dt.datetime) -> str:
     )
 
 
+def _paths(name: str):
+    """pk → the object's path, with one reverse() for a batch (reverse costs 0.1 ms; a batch holds 500)."""
+    pattern = reverse(name, kwargs={"pk": 0})
+    return lambda pk: pattern.replace("/0/", f"/{pk}/")
+
+
 def _message(user, subject: str, lines: list[str], path: str) -> registry.Message:
     url = settings.SITE_URL + path
     body = "\n".join([*lines, "", gettext("Open it:") + " " + url, ""])
@@ -118,6 +125,7 @@ def _message(user, subject: str, lines: list[str], path: str) -> registry.Messag
 
 
 def _compose_visits(reminders: list) -> dict:
+    visit_path = _paths("visits:visit")
     trips = Trip.objects.select_related("municipality").in_bulk({r.subject_id for r in reminders})
     people: dict[int, set[int]] = {pk: set() for pk in trips}
     names: dict[int, list[str]] = {pk: [] for pk in trips}
@@ -160,11 +168,12 @@ def _compose_visits(reminders: list) -> dict:
                 lines.append(f"{gettext('Place')}: {trip.place}")
             if names[trip.pk]:
                 lines.append(f"{gettext('Specialists')}: {', '.join(names[trip.pk])}")
-            messages[reminder.pk] = _message(user, subject, lines, trip.get_absolute_url())
+            messages[reminder.pk] = _message(user, subject, lines, visit_path(trip.pk))
     return messages
 
 
 def _compose_events(reminders: list) -> dict:
+    event_path = _paths("visits:event")
     events = Event.objects.in_bulk({r.subject_id for r in reminders})
     registered = set(
         Registration.objects.filter(event_id__in=events, status=RegistrationStatus.REGISTERED).values_list(
@@ -198,11 +207,12 @@ def _compose_events(reminders: list) -> dict:
                 lines.append(f"{gettext('Venue')}: {event.venue}")
             if event.online_url:
                 lines.append(f"{gettext('Online link')}: {event.online_url}")
-            messages[reminder.pk] = _message(user, subject, lines, event.get_absolute_url())
+            messages[reminder.pk] = _message(user, subject, lines, event_path(event.pk))
     return messages
 
 
 def _compose_follow_ups(reminders: list) -> dict:
+    visit_path = _paths("visits:visit")
     follow_ups = FollowUp.objects.select_related("trip__municipality").in_bulk({r.subject_id for r in reminders})
     messages = {}
     for reminder in reminders:
@@ -231,7 +241,7 @@ def _compose_follow_ups(reminders: list) -> dict:
                 f"{gettext('Due on')}: {due}",
                 f"{gettext('Visit')}: {action.trip.municipality.display_name} {action.trip.purpose}",
             ]
-            messages[reminder.pk] = _message(user, subject, lines, action.trip.get_absolute_url())
+            messages[reminder.pk] = _message(user, subject, lines, visit_path(action.trip_id))
     return messages
 
 
