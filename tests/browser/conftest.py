@@ -54,3 +54,14 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_limits():
+    """Each journey signs in from 127.0.0.1 through the real login form; allauth counts sign-ins per address and
+    minute in the cache (30/m), and the whole browser suite signs in more often than that. Start each test with
+    no counts, as a browser on its own would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
