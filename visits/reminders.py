@@ -112,6 +112,10 @@ def _when(start: dt.datetime, end: dt.datetime) -> str:
     )
 
 
+def _line(label: str, value) -> str:
+    return f"{label}: {value}"
+
+
 def _paths(name: str):
     """pk → the object's path, with one reverse() for a batch (reverse costs 0.1 ms; a batch holds 500)."""
     pattern = reverse(name, kwargs={"pk": 0})
@@ -160,14 +164,14 @@ def _compose_visits(reminders: list) -> dict:
                 if trip.mode == "onsite"
                 else gettext("Reminder: an online meeting tomorrow."),
                 "",
-                f"{gettext('Municipality')}: {place}",
-                f"{gettext('When')}: {_when(trip.starts_at, trip.ends_at)}",
-                f"{gettext('Purpose')}: {trip.purpose}",
+                _line(gettext("Municipality"), place),
+                _line(gettext("When"), _when(trip.starts_at, trip.ends_at)),
+                _line(gettext("Purpose"), trip.purpose),
             ]
             if trip.place:
-                lines.append(f"{gettext('Place')}: {trip.place}")
+                lines.append(_line(gettext("Place"), trip.place))
             if names[trip.pk]:
-                lines.append(f"{gettext('Specialists')}: {', '.join(names[trip.pk])}")
+                lines.append(_line(gettext("Specialists"), ", ".join(names[trip.pk])))
             messages[reminder.pk] = _message(user, subject, lines, visit_path(trip.pk))
     return messages
 
@@ -201,12 +205,12 @@ def _compose_events(reminders: list) -> dict:
                 gettext("Reminder: you are registered for this event."),
                 "",
                 event.title,
-                f"{gettext('When')}: {_when(event.starts_at, event.ends_at)}",
+                _line(gettext("When"), _when(event.starts_at, event.ends_at)),
             ]
             if event.venue:
-                lines.append(f"{gettext('Venue')}: {event.venue}")
+                lines.append(_line(gettext("Venue"), event.venue))
             if event.online_url:
-                lines.append(f"{gettext('Online link')}: {event.online_url}")
+                lines.append(_line(gettext("Online link"), event.online_url))
             messages[reminder.pk] = _message(user, subject, lines, event_path(event.pk))
     return messages
 
@@ -238,8 +242,8 @@ def _compose_follow_ups(reminders: list) -> dict:
                 headline,
                 "",
                 action.description,
-                f"{gettext('Due on')}: {due}",
-                f"{gettext('Visit')}: {action.trip.municipality.display_name} {action.trip.purpose}",
+                _line(gettext("Due on"), due),
+                _line(gettext("Visit"), f"{action.trip.municipality.display_name} {action.trip.purpose}"),
             ]
             messages[reminder.pk] = _message(user, subject, lines, visit_path(action.trip_id))
     return messages

@@ -30,7 +30,9 @@ def test_a_planned_visit_reminds_its_specialists_and_participants_the_day_before
     start = timezone.localtime(timezone.now() + dt.timedelta(days=10)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
-    trip = plan(start, specialists=(Domain.DESIGN, Domain.DATA), participants=[municipal_user])
+    trip = plan(
+        start, specialists=(Domain.DESIGN, Domain.DATA), participants=[municipal_user], place="市役所 3階会議室"
+    )
     eve = nine_am(start.date() - dt.timedelta(days=1))
     people = sorted([team[Domain.DESIGN].user_id, team[Domain.DATA].user_id, municipal_user.pk])
     assert pending(reminders.VISIT_TOMORROW) == [(pk, start.date().isoformat(), eve) for pk in people]
@@ -58,6 +60,7 @@ def test_a_planned_visit_reminds_its_specialists_and_participants_the_day_before
     message = mail.outbox[0]
     assert "明日" in message.subject and trip.municipality.name in message.subject
     assert f"/visits/{trip.pk}/" in message.body
+    assert "目的: 窓口DXの打合せ" in message.body and "場所: 市役所 3階会議室" in message.body  # labels in Japanese
 
 
 def test_a_cancelled_visit_reminds_nobody(plan, coordinator):
