@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from accounts.enums import Role
 
 
 def _in_programme(user) -> bool:
@@ -19,6 +20,11 @@ def _anyone(user) -> bool:
 
 def _centre_or_admin(user) -> bool:
     return scope.is_centre(user) or scope.is_site_admin(user)
+
+
+def _reads_figures(user) -> bool:
+    """The programme's centre and its prefecture's staff (reports.selectors.can_read_dashboard)."""
+    return _in_programme(user) and (scope.is_centre(user) or user.role == Role.PREFECTURE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ NAVIGATION = [
     NavItem("visits:calendar", _("Calendar"), _in_programme),
     NavItem("visits:events", _("Events"), _in_programme),
     NavItem("municipalities:programme", _("Programme"), _in_programme, needs_programme=True),
+    NavItem("reports:dashboard", _("Figures"), _reads_figures, needs_programme=True),
     NavItem("municipalities:programme_list", _("Programmes"), scope.is_site_admin),
     NavItem("specialists:list", _("Specialists"), _anyone),
     NavItem("specialists:people", _("People"), _centre_or_admin),

@@ -122,3 +122,9 @@ def business_days_after(start: dt.datetime, days: int) -> dt.datetime:
         day = _next_business_day(day)
     moment = min(max(moment, OFFICE_OPENS), OFFICE_CLOSES)
     return timezone.make_aware(dt.datetime.combine(day, moment))
+
+
+def business_day_ordinal(day: dt.date) -> int:
+    """Business days from 2000-01-01 up to and including `day` (negative before): what the database's calendar
+    table (reports.BusinessDay) stores, so that SQL subtracts two of them to count business days."""
+    return _up_to(day)

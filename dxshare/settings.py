@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
     # The coordinators' weekly digests: each programme chooses its day and hour (municipalities.ReminderPolicy).
     "reports-weekly-digests": {"task": "reports.weekly_digests", "schedule": crontab(minute=5)},
+    # The dashboards' figures of this fiscal year (a snapshot per programme; the page says how fresh it is).
+    "reports-refresh-figures": {"task": "reports.refresh_figures", "schedule": crontab(minute="*/10")},
 }
 
 # --- Authentication (django-allauth; e-mail login, no open sign-up) ---------------------------------------------

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("specialists.urls")),
     path("consultations/", include("consultations.urls")),
     path("", include("visits.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from reports.services import snapshots_refresh_current
 from reports.weekly import weekly_digests_send
 
 
@@ -7,3 +8,9 @@ from reports.weekly import weekly_digests_send
 def weekly_digests() -> int:
     """Hourly (beat): the coordinators' weekly digests whose moment has come (written once per ISO week)."""
     return weekly_digests_send()
+
+
+@shared_task(name="reports.refresh_figures", acks_late=True, time_limit=900, soft_time_limit=840)
+def refresh_figures() -> int:
+    """Every ten minutes (beat): this fiscal year's figures of every programme, for the dashboards."""
+    return snapshots_refresh_current()
