@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dxshare.forms import SpecificErrorsMixin
+from municipalities.enums import TargetMetric
 from municipalities.models import Programme, ReminderPolicy
 
 
@@ -64,3 +65,21 @@ class ReminderPolicyForm(SpecificErrorsMixin, forms.ModelForm):
             "weekly_digest_weekday",
             "weekly_digest_hour",
         ]
+
+
+class TargetsForm(SpecificErrorsMixin, forms.Form):
+    """A fiscal year's targets, one whole number per metric; empty: no target. Validation only: targets_set saves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for metric, label in TargetMetric.choices:
+            highest = 100 if metric == TargetMetric.SATISFACTION else 100_000
+            self.fields[metric] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=highest,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={"invalid": _("Enter a whole number, or leave it empty for no target.")},
+            )
+        # SpecificErrorsMixin set its messages before these fields existed; nothing here is required.

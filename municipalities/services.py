@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import scope
-from municipalities.enums import Kind
+from municipalities.enums import Kind, TargetMetric
 from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region, ReminderPolicy
 from municipalities.signals import reminder_policy_changed
 from municipalities.validators import is_valid_code
@@ -273,3 +273,33 @@ def reminder_policy_update(*, programme: Programme, by, fields: dict) -> Reminde
     policy.save()
     reminder_policy_changed.send(sender=ReminderPolicy, programme=programme)
     return policy
+
+
+@transaction.atomic
+def targets_set(*, programme: Programme, by, fiscal_year: int, values: dict[str, int | None]) -> None:
+    """A fiscal year's targets, set by the programme's centre head or coordinators: a number per metric, None to
+    remove the target."""
+    if not scope.can_manage_programme(by, programme):
+        raise PermissionDenied
+    if not 2000 <= fiscal_year <= 2100:
+        raise ValidationError(_("Choose a fiscal year between 2000 and 2100."))
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    for metric, value in values.items():
+        if metric not in TargetMetric.values:
+            raise ValidationError(_("Unknown target."))
+        if value is None:
+            ProgrammeTarget.objects.filter(programme=programme, fiscal_year=fiscal_year, metric=metric).delete()
+            continue
+        if value < 0 or (metric == TargetMetric.SATISFACTION and value > 100):
+            raise ValidationError(
+                {
+                    metric: _("Enter a number from 0 to 100.")
+                    if metric == TargetMetric.SATISFACTION
+                    else _("Enter a number of 0 or more.")
+                }
+            )
+        target = ProgrammeTarget(programme=programme, fiscal_year=fiscal_year, metric=metric, value=value)
+        target.full_clean(validate_unique=False, validate_constraints=False)
+        ProgrammeTarget.objects.update_or_create(
+            programme=programme, fiscal_year=fiscal_year, metric=metric, defaults={"value": value}
+        )

@@ -8,7 +8,7 @@ from accounts import scope
 from dxshare.fiscal import current_fiscal_year
 from dxshare.forms import add_validation_errors
 from municipalities import selectors, services
-from municipalities.forms import CentreContactForm, ReminderPolicyForm
+from municipalities.forms import CentreContactForm, ReminderPolicyForm, TargetsForm
 
 
 @login_required
@@ -74,6 +74,45 @@ def reminder_policy_edit(request, slug):
                 return redirect(programme)
         messages.error(request, _("The reminder settings were not changed."))
     return render(request, "municipalities/reminder_policy.html", {"form": form, "programme": programme})
+
+
+@login_required
+def targets_edit(request, slug):
+    """A fiscal year's targets (visits, requests, workshops, satisfaction), set by the programme's centre."""
+    programme = get_object_or_404(selectors.programmes_visible_to(request.user), slug=slug)
+    if not scope.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    fiscal_year = current_fiscal_year()
+    raw_year = request.GET.get("year") or request.POST.get("year")
+    if raw_year:
+        try:
+            fiscal_year = int(raw_year)
+        except ValueError:
+            fiscal_year = 0
+        if not 2000 <= fiscal_year <= 2100:
+            messages.error(request, _("That fiscal year cannot be chosen; here is the current one."))
+            return redirect("municipalities:targets", slug=programme.slug)
+    current = dict(programme.targets.filter(fiscal_year=fiscal_year).values_list("metric", "value"))
+    form = TargetsForm(request.POST or None, initial=current)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.targets_set(
+                    programme=programme, by=request.user, fiscal_year=fiscal_year, values=form.cleaned_data
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("The targets for FY%(year)s are saved.") % {"year": fiscal_year})
+                return redirect(f"{request.path}?year={fiscal_year}")
+        messages.error(request, _("The targets were not changed."))
+    context = {
+        "form": form,
+        "programme": programme,
+        "fiscal_year": fiscal_year,
+        "years": [current_fiscal_year() + 1, current_fiscal_year(), current_fiscal_year() - 1],
+    }
+    return render(request, "municipalities/targets.html", context)
 
 
 @login_required
