@@ -68,6 +68,21 @@ def test_the_dashboard_passes_axe_fits_a_phone_and_draws_without_script(browser,
             page.context.close()
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_targets_page_passes_axe_and_fits_a_phone(browser, live_server, world, language):
+    programme, coordinator, _prefecture = world
+    for width in (1366, 390):
+        page = _page(browser, live_server, coordinator, language, width=width, bypass_csp=True)
+        page.goto(f"/programmes/{programme.slug}/targets/?year=2025")
+        assert page.locator("#id_onsite_visits").input_value() == "10"
+        assert _violations(page) == [] and _fits(page)
+        page.locator("#id_onsite_visits").fill("-1")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector("[data-error-summary]")
+        assert _violations(page) == [] and _fits(page)
+        page.context.close()
+
+
 def test_the_year_is_chosen_with_the_keyboard(browser, live_server, world):
     programme, coordinator, _prefecture = world
     page = _page(browser, live_server, coordinator, "ja")
