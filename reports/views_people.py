@@ -1,0 +1,64 @@
+"""One municipality's year and one specialist's year."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts import scope
+from dxshare.fiscal import current_fiscal_year
+from municipalities.selectors import member_municipalities_visible_to
+from reports.forms import YearForm
+from reports.people import municipality_year, specialist_year
+from reports.templatetags.reports_tags import month_labels
+from specialists.models import Specialist
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
+        return current_fiscal_year()
+    return (form.cleaned_data.get("year") if form.is_bound else None) or current_fiscal_year()
+
+
+@login_required
+def municipality_figures(request, code):
+    """A member municipality's year: its own staff, the programme's centre, specialists and prefecture see it."""
+    municipality = get_object_or_404(member_municipalities_visible_to(request.user), code=code)
+    programme = request.user.programme
+    if programme is None:  # a site administrator: the municipality's programme
+        programme = municipality.membership_set.select_related("programme").first().programme
+    fiscal_year = _year(request)
+    context = {
+        "municipality": municipality,
+        "programme": programme,
+        "fiscal_year": fiscal_year,
+        "figures": municipality_year(municipality, programme, fiscal_year),
+        "months": month_labels(),
+        "years": list(range(current_fiscal_year(), current_fiscal_year() - 5, -1)),
+    }
+    return render(request, "reports/municipality.html", context)
+
+
+@login_required
+def specialist_figures(request, pk):
+    """A specialist's activity by month: for the specialist and the programme's centre."""
+    specialists = scope.scope_queryset(
+        Specialist.objects.select_related("user"), request.user, programme="user__programme"
+    )
+    specialist = get_object_or_404(specialists, pk=pk)
+    if not (
+        specialist.user_id == request.user.pk or scope.is_centre(request.user) or scope.is_site_admin(request.user)
+    ):
+        raise PermissionDenied
+    fiscal_year = _year(request)
+    context = {
+        "specialist": specialist,
+        "fiscal_year": fiscal_year,
+        "figures": specialist_year(specialist, fiscal_year),
+        "months": month_labels(),
+        "years": list(range(current_fiscal_year(), current_fiscal_year() - 5, -1)),
+    }
+    return render(request, "reports/specialist.html", context)
