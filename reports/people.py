@@ -4,7 +4,7 @@
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, TruncMonth
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from consultations import workflow
@@ -78,7 +78,7 @@ def specialist_year(specialist, fiscal_year: int, *, now: dt.datetime | None = N
         Message.objects.filter(
             author=specialist.user, kind=MessageKind.REPLY, created_at__gte=start, created_at__lt=end
         )
-        .annotate(month=ExtractMonth(TruncMonth("created_at", tzinfo=tokyo)))
+        .annotate(month=ExtractMonth("created_at", tzinfo=tokyo))
         .values("month")
         .annotate(n=Count("id"))
         .values_list("month", "n")
@@ -93,7 +93,7 @@ def specialist_year(specialist, fiscal_year: int, *, now: dt.datetime | None = N
     workshops = _by_month(
         Event.objects.filter(organisers=specialist.user, starts_at__gte=start, starts_at__lt=end, ends_at__lte=now)
         .exclude(status=EventStatus.CANCELLED)
-        .annotate(month=ExtractMonth(TruncMonth("starts_at", tzinfo=tokyo)))
+        .annotate(month=ExtractMonth("starts_at", tzinfo=tokyo))
         .values("month")
         .annotate(n=Count("id"))
         .values_list("month", "n")

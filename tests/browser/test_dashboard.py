@@ -46,12 +46,12 @@ def world(db):
             purpose="打合せ",
         )
         visit_services.trip_mark_done(by=coordinator, trip=trip, outcome="実施")
-    return programme, coordinator, prefecture
+    return programme, coordinator, prefecture, towns, specialist
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_dashboard_passes_axe_fits_a_phone_and_draws_without_script(browser, live_server, world, language):
-    programme, coordinator, prefecture = world
+    programme, coordinator, prefecture, _towns, _specialist = world
     url = f"/programmes/{programme.slug}/dashboard/?year=2025"
     for user in (coordinator, prefecture):
         for width in (1366, 390):
@@ -70,7 +70,7 @@ def test_the_dashboard_passes_axe_fits_a_phone_and_draws_without_script(browser,
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_targets_page_passes_axe_and_fits_a_phone(browser, live_server, world, language):
-    programme, coordinator, _prefecture = world
+    programme, coordinator, _prefecture, _towns, _specialist = world
     for width in (1366, 390):
         page = _page(browser, live_server, coordinator, language, width=width, bypass_csp=True)
         page.goto(f"/programmes/{programme.slug}/targets/?year=2025")
@@ -84,7 +84,7 @@ def test_the_targets_page_passes_axe_and_fits_a_phone(browser, live_server, worl
 
 
 def test_the_year_is_chosen_with_the_keyboard(browser, live_server, world):
-    programme, coordinator, _prefecture = world
+    programme, coordinator, _prefecture, _towns, _specialist = world
     page = _page(browser, live_server, coordinator, "ja")
     page.goto(f"/programmes/{programme.slug}/dashboard/")
     page.get_by_label("年度", exact=True).focus()
@@ -94,3 +94,18 @@ def test_the_year_is_chosen_with_the_keyboard(browser, live_server, world):
     assert page.get_by_role("heading", level=1).inner_text().startswith("2025年度の実績")
     assert "3 / 10" in page.locator(".stat-grid").inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_municipalitys_and_a_specialists_year_pass_axe_and_fit_a_phone(browser, live_server, world, language):
+    _programme, coordinator, _prefecture, towns, specialist = world
+    for url in (
+        f"/figures/municipalities/{towns[0].code}/?year=2025",
+        f"/figures/specialists/{specialist.pk}/?year=2025",
+    ):
+        for width in (1366, 390):
+            page = _page(browser, live_server, coordinator, language, width=width, bypass_csp=True)
+            page.goto(url)
+            assert _violations(page) == [], (url, width)
+            assert _fits(page), (url, width)
+            page.context.close()
