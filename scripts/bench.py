@@ -96,6 +96,9 @@ PAGES = [
     Page("events", COORDINATOR, "/events/"),
     Page("event", COORDINATOR, "/events/{event_pk}/"),
     Page("feed, busiest municipality's year", COORDINATOR, "/calendar/feeds/{feed_token}.ics"),
+    Page("dashboard (figures)", COORDINATOR, "/programmes/nat-38/dashboard/?year={report_year}"),
+    Page("figures, one municipality", COORDINATOR, "/figures/municipalities/{report_municipality}/?year={report_year}"),
+    Page("figures, one specialist", COORDINATOR, "/figures/specialists/{report_specialist_pk}/?year={report_year}"),
 ]
 
 ONE_CLIENT_WARMUP = 5

@@ -51,6 +51,7 @@ def values() -> tuple[dict[str, str], list[str]]:
         else:
             found[key] = str(row.pk)
     visit_values(found, problems)
+    report_values(found, problems)
     return found, problems
 
 
@@ -72,6 +73,33 @@ def visit_values(found: dict, problems: list) -> None:
     found["event_pk"] = str(event.pk)
     feed, _created = CalendarFeed.objects.get_or_create(municipality=busiest, programme=trip.programme)
     found["feed_token"] = feed.token
+
+
+def report_values(found: dict, problems: list) -> None:
+    """The fiscal year the busiest municipality's visits fall in, its code and the busiest specialist; the
+    dashboard's figures for that year computed once (beat keeps them fresh in production)."""
+    from django.db.models import Count
+
+    from municipalities.models import Programme
+    from reports.services import snapshot_refresh
+    from visits.models import Visit
+
+    programme = Programme.objects.get(slug=PROGRAMME_SLUG)
+    busiest = (
+        Visit.objects.filter(programme=programme)
+        .values("fiscal_year", "municipality__code", "specialist_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        problems.append("no visit in nat-38: no figures to show")
+        return
+    found["report_year"] = str(busiest["fiscal_year"])
+    found["report_municipality"] = busiest["municipality__code"]
+    found["report_specialist_pk"] = str(busiest["specialist_id"])
+    snapshot = snapshot_refresh(programme=programme, fiscal_year=busiest["fiscal_year"])
+    found["report_seconds"] = str(snapshot.seconds)
 
 
 def cookies() -> dict[str, str]:
