@@ -8,6 +8,7 @@ from dxshare.fiscal import current_fiscal_year
 from municipalities.models import Programme
 from reports.figures import year_figures
 from reports.models import Snapshot
+from reports.people import municipalities_year, specialists_year
 
 
 def snapshot_refresh(*, programme, fiscal_year: int) -> Snapshot:
@@ -18,6 +19,9 @@ def snapshot_refresh(*, programme, fiscal_year: int) -> Snapshot:
         "current": year_figures(programme, fiscal_year, now=now),
         "previous": year_figures(programme, fiscal_year - 1, now=now),
     }
+    # Each municipality's and specialist's year, for their pages (reports.people).
+    data["current"]["municipalities"] = municipalities_year(programme, fiscal_year)
+    data["current"]["people"] = specialists_year(programme, fiscal_year, now=now)
     snapshot, _created = Snapshot.objects.update_or_create(
         programme=programme,
         fiscal_year=fiscal_year,

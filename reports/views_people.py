@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import scope
 from dxshare.fiscal import current_fiscal_year
 from municipalities.selectors import member_municipalities_visible_to
+from reports import selectors, services
 from reports.forms import YearForm
 from reports.people import municipality_year, specialist_year
 from reports.templatetags.reports_tags import month_labels
@@ -23,6 +24,13 @@ def _year(request) -> int:
     return (form.cleaned_data.get("year") if form.is_bound else None) or current_fiscal_year()
 
 
+def _snapshot(programme, fiscal_year: int):
+    """The programme's figures for the year (computed once if nobody has opened that year yet)."""
+    return selectors.snapshot_of(programme, fiscal_year) or services.snapshot_refresh(
+        programme=programme, fiscal_year=fiscal_year
+    )
+
+
 @login_required
 def municipality_figures(request, code):
     """A member municipality's year: its own staff, the programme's centre, specialists and prefecture see it."""
@@ -35,7 +43,8 @@ def municipality_figures(request, code):
         "municipality": municipality,
         "programme": programme,
         "fiscal_year": fiscal_year,
-        "figures": municipality_year(municipality, programme, fiscal_year),
+        "snapshot": (snapshot := _snapshot(programme, fiscal_year)),
+        "figures": municipality_year(snapshot, municipality),
         "months": month_labels(),
         "years": list(range(current_fiscal_year(), current_fiscal_year() - 5, -1)),
     }
@@ -57,7 +66,8 @@ def specialist_figures(request, pk):
     context = {
         "specialist": specialist,
         "fiscal_year": fiscal_year,
-        "figures": specialist_year(specialist, fiscal_year),
+        "snapshot": (snapshot := _snapshot(specialist.user.programme, fiscal_year)),
+        "figures": specialist_year(snapshot, specialist),
         "months": month_labels(),
         "years": list(range(current_fiscal_year(), current_fiscal_year() - 5, -1)),
     }
