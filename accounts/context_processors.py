@@ -46,6 +46,7 @@ NAVIGATION = [
     NavItem("municipalities:programme_list", _("Programmes"), scope.is_site_admin),
     NavItem("specialists:list", _("Specialists"), _anyone),
     NavItem("specialists:people", _("People"), _centre_or_admin),
+    NavItem("reports:surveys", _("Surveys"), scope.is_organisation_staff),
     NavItem("notifications:preferences", _("E-mail settings"), _anyone),
     NavItem("admin:index", _("Admin site"), scope.is_site_admin),
 ]

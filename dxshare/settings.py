@@ -153,6 +153,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-weekly-digests": {"task": "reports.weekly_digests", "schedule": crontab(minute=5)},
     # The dashboards' figures of this fiscal year (a snapshot per programme; the page says how fresh it is).
     "reports-refresh-figures": {"task": "reports.refresh_figures", "schedule": crontab(minute="*/10")},
+    # Surveys after visits done, events ended and requests closed: opened once each, invitations by e-mail.
+    "reports-open-surveys": {"task": "reports.open_surveys", "schedule": crontab(minute="*/15")},
 }
 
 # --- Authentication (django-allauth; e-mail login, no open sign-up) ---------------------------------------------

@@ -27,7 +27,8 @@ from consultations.models import Consultation, Message, Routing
 from dxshare.business_days import business_day_ordinal
 from dxshare.fiscal import fiscal_year_span
 from municipalities.models import Membership, ProgrammeTarget
-from reports.models import BusinessDay
+from reports.models import SATISFIED_SCORES, BusinessDay
+from reports.surveys import year_rates as survey_year_rates
 from specialists.enums import Domain
 from specialists.models import Specialist
 from visits.enums import EventStatus, Mode, RegistrationStatus, TripStatus
@@ -35,7 +36,7 @@ from visits.models import Event, Registration, Visit
 
 MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]  # a Japanese fiscal year, April to March
 ANSWERING_ROLES = [Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD]
-SATISFIED = (4, 5)
+SATISFIED = SATISFIED_SCORES  # 4 or 5 of 5
 SATISFACTION_BAR = 80  # per cent of 4–5 ratings: the model programme's bar
 
 
@@ -226,6 +227,9 @@ def year_figures(programme, fiscal_year: int, *, now: dt.datetime | None = None)
             "percent": round(100 * requests["satisfied"] / rated, 1) if rated else None,
             "response_rate": round(100 * rated / closed, 1) if closed else None,
             "bar": SATISFACTION_BAR,
+            # The surveys after visits, events and requests and at the year end (reports.surveys), by kind and in
+            # all; a request counts once, by its answer rating if it has one (the keys above), else its survey.
+            "surveys": survey_year_rates(programme, fiscal_year),
         },
         "events": _events(programme, fiscal_year, now),
         "targets": dict(

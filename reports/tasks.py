@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from reports.services import snapshots_refresh_current
+from reports.surveys import surveys_open_due
 from reports.weekly import weekly_digests_send
 
 
@@ -14,3 +15,9 @@ def weekly_digests() -> int:
 def refresh_figures() -> int:
     """Every ten minutes (beat): this fiscal year's figures of every programme, for the dashboards."""
     return snapshots_refresh_current()
+
+
+@shared_task(name="reports.open_surveys", acks_late=True, time_limit=600, soft_time_limit=540)
+def open_surveys() -> int:
+    """Every quarter of an hour (beat): the surveys of visits done, events ended and requests closed (once each)."""
+    return surveys_open_due()

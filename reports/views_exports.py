@@ -1,0 +1,114 @@
+"""Downloads: the request queue, visits and events with attendance as CSV or .xlsx, with the filters of the page the
+link sits on; the council's fiscal-year report as .xlsx. Filters that do not validate export nothing: the page they
+came from opens again with a message (and its own error summary)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dxshare.forms import error_links
+from reports import council, exports, selectors, services
+from reports.forms import YearForm
+from reports.views import _programme_for
+from visits.forms import CalendarFilterForm
+from visits.selectors import Filters, filter_choices
+
+FORMATS = ("csv", "xlsx")
+
+
+def _respond(request, table: exports.Table, fmt: str, sheet_title: str, back: str):
+    if fmt == "csv":
+        return exports.csv_response(table)
+    if table.too_long_for_xlsx():
+        messages.error(
+            request,
+            _("This list has more than %(count)s rows, too many for Excel here: download it as CSV, or narrow it.")
+            % {"count": f"{exports.XLSX_MAX_ROWS:,}"},
+        )
+        return redirect(back)
+    return exports.xlsx_response(table.name, [table.sheet(sheet_title)])
+
+
+def _say_why(request, what: str, *forms) -> None:
+    """Nothing is exported: say so, and what is wrong with each filter."""
+    problems = [message for form in forms for _anchor, _label, message in error_links(form)]
+    messages.error(request, " ".join([what, *problems]))
+
+
+def _back(url: str, request) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+@require_GET
+def requests_export(request, fmt):
+    """The consultation list as the reader sees it (their scope, the page's filters, search and order)."""
+    try:
+        table = exports.requests_table(request.user, request.GET)
+    except exports.BadFilters as bad:
+        _say_why(request, _("The list could not be exported: correct the filters and try again."), bad.form)
+        return redirect(_back(reverse("consultations:list"), request))
+    return _respond(request, table, fmt, _("Requests"), _back(reverse("consultations:list"), request))
+
+
+def _calendar_filters(request) -> tuple[Filters, int | None] | None:
+    """The calendar's filters and an optional fiscal year (`year`); None, with a message, when they do not validate."""
+    municipalities, specialists = filter_choices(request.user)
+    form = CalendarFilterForm(request.GET, municipalities=municipalities, specialists=specialists)
+    year = YearForm(request.GET)
+    if not (form.is_valid() & year.is_valid()):  # both validated, so that each problem is named
+        _say_why(request, _("The calendar could not be exported: correct the filters and try again."), form, year)
+        return None
+    filters = Filters(
+        municipality=form.cleaned_data["municipality"],
+        specialist=form.cleaned_data["specialist"],
+        domain=form.cleaned_data["domain"],
+        kind=form.cleaned_data["kind"],
+    )
+    return filters, year.cleaned_data["year"]
+
+
+@login_required
+@require_GET
+def visits_export(request, fmt):
+    """The visits of the reader's calendar, with its filters, optionally of one fiscal year."""
+    found = _calendar_filters(request)
+    if found is None:
+        return redirect(_back(reverse("visits:calendar"), request))
+    table = exports.visits_table(request.user, *found)
+    return _respond(request, table, fmt, _("Visits"), _back(reverse("visits:calendar"), request))
+
+
+@login_required
+@require_GET
+def events_export(request, fmt):
+    """The registrations and attendance of the events of the reader's calendar, with its filters."""
+    found = _calendar_filters(request)
+    if found is None:
+        return redirect(_back(reverse("visits:calendar"), request))
+    table = exports.events_table(request.user, *found)
+    return _respond(request, table, fmt, _("Events"), _back(reverse("visits:calendar"), request))
+
+
+@login_required
+@require_GET
+def council_report(request, slug, year):
+    """The council's report of a fiscal year: for those who read the programme's dashboard."""
+    programme = _programme_for(request, slug)
+    if not selectors.FIRST_YEAR <= year <= selectors.LAST_YEAR:
+        messages.error(
+            request,
+            _("There is no report for that fiscal year: choose one from %(first)s to %(last)s.")
+            % {"first": selectors.FIRST_YEAR, "last": selectors.LAST_YEAR},
+        )
+        return redirect("reports:dashboard", programme.slug)
+    snapshot = selectors.snapshot_of(programme, year)
+    if snapshot is None:  # a year nobody has opened yet: computed once and kept, as the dashboard does
+        snapshot = services.snapshot_refresh(programme=programme, fiscal_year=year)
+    return exports.xlsx_response(
+        council.council_report_name(programme, year), council.council_report_sheets(programme, snapshot)
+    )
