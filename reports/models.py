@@ -38,6 +38,9 @@ class Snapshot(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     seconds = models.FloatField(_("seconds to compute"), default=0)
     data = models.JSONField(_("figures"), default=dict)
+    # Each member municipality's and specialist's year, for their own pages (reports.people); kept apart so that the
+    # dashboard does not read and decode them on every view.
+    details = models.JSONField(_("figures per municipality and specialist"), default=dict)
 
     class Meta:
         verbose_name = _("figures")

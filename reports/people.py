@@ -157,7 +157,7 @@ def specialists_year(programme, fiscal_year: int, *, now: dt.datetime | None = N
 
 def municipality_year(snapshot, municipality) -> dict:
     """One municipality's year from the snapshot (zeros if nothing happened there)."""
-    entry = snapshot.data["current"].get("municipalities", {}).get(str(municipality.pk), {})
+    entry = snapshot.details.get("municipalities", {}).get(str(municipality.pk), {})
     by_status = entry.get("by_status", {})
     rated, satisfied = entry.get("rated", 0), entry.get("satisfied", 0)
     return {
@@ -176,7 +176,7 @@ def municipality_year(snapshot, municipality) -> dict:
 
 
 def specialist_year(snapshot, specialist) -> dict:
-    entry = snapshot.data["current"].get("people", {}).get(str(specialist.user_id), {})
+    entry = snapshot.details.get("people", {}).get(str(specialist.user_id), {})
     answers, visits, workshops = (entry.get(key, _months()) for key in ("answers", "visits", "workshops"))
     return {
         "answers": answers,

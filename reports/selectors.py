@@ -16,5 +16,8 @@ def can_read_dashboard(user, programme) -> bool:
     return scope.is_centre(user) or user.role == Role.PREFECTURE
 
 
-def snapshot_of(programme, fiscal_year: int) -> Snapshot | None:
-    return Snapshot.objects.filter(programme=programme, fiscal_year=fiscal_year).first()
+def snapshot_of(programme, fiscal_year: int, *, details: bool = False) -> Snapshot | None:
+    """The programme's figures for the year: the programme's own (the dashboard, the council report), or each
+    member's and specialist's (`details`, their pages); the other part is left unread."""
+    rows = Snapshot.objects.filter(programme=programme, fiscal_year=fiscal_year)
+    return rows.defer("data" if details else "details").first()

@@ -19,13 +19,20 @@ def snapshot_refresh(*, programme, fiscal_year: int) -> Snapshot:
         "current": year_figures(programme, fiscal_year, now=now),
         "previous": year_figures(programme, fiscal_year - 1, now=now),
     }
-    # Each municipality's and specialist's year, for their pages (reports.people).
-    data["current"]["municipalities"] = municipalities_year(programme, fiscal_year)
-    data["current"]["people"] = specialists_year(programme, fiscal_year, now=now)
+    # Each municipality's and specialist's year, for their pages (reports.people), in a column of their own.
+    details = {
+        "municipalities": municipalities_year(programme, fiscal_year),
+        "people": specialists_year(programme, fiscal_year, now=now),
+    }
     snapshot, _created = Snapshot.objects.update_or_create(
         programme=programme,
         fiscal_year=fiscal_year,
-        defaults={"computed_at": now, "data": data, "seconds": round(time.perf_counter() - started, 3)},
+        defaults={
+            "computed_at": now,
+            "data": data,
+            "details": details,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
     )
     return snapshot
 

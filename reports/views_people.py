@@ -26,7 +26,7 @@ def _year(request) -> int:
 
 def _snapshot(programme, fiscal_year: int):
     """The programme's figures for the year (computed once if nobody has opened that year yet)."""
-    return selectors.snapshot_of(programme, fiscal_year) or services.snapshot_refresh(
+    return selectors.snapshot_of(programme, fiscal_year, details=True) or services.snapshot_refresh(
         programme=programme, fiscal_year=fiscal_year
     )
 

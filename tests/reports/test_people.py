@@ -127,3 +127,13 @@ def test_queries_do_not_grow_with_the_year(
         assert '<span class="stat__value">14</span>' in client.get(url).content.decode()
     with django_assert_max_num_queries(len(few_specialist.captured_queries)):
         assert '<span class="stat__value">14</span>' in client.get(specialist_url).content.decode()
+
+
+def test_the_dashboard_leaves_each_members_figures_unread(programme, municipality):
+    from reports import selectors
+    from reports.services import snapshot_refresh
+
+    snapshot_refresh(programme=programme, fiscal_year=2026)
+    assert selectors.snapshot_of(programme, 2026).get_deferred_fields() == {"details"}
+    assert selectors.snapshot_of(programme, 2026, details=True).get_deferred_fields() == {"data"}
+    assert set(selectors.snapshot_of(programme, 2026, details=True).details) == {"municipalities", "people"}
