@@ -25,4 +25,5 @@ class ReportsConfig(AppConfig):
                 order=60,
                 roles=frozenset({Role.MUNICIPAL}),
             ),
+            registry.Kind("export.ready", _("An Excel file you asked for is ready"), _("Exports"), order=70),
         )

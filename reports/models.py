@@ -191,3 +191,38 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.respondent_id} @ {self.survey_id}: {self.overall}/{self.usefulness}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def export_path(job, filename: str) -> str:
+    return f"exports/{job.user_id}/{job.pk or 'new'}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A list too long to write as .xlsx while the person waits: a worker writes it, the person is e-mailed a link,
+    and the file waits on their Exports page. Only its owner downloads it."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("list"), max_length=16)
+    params = models.TextField(_("filters"), blank=True, help_text=_("The query string of the page it came from."))
+    status = models.CharField(_("status"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=300)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_idx")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user_id} ({self.status})"

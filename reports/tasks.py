@@ -21,3 +21,11 @@ def refresh_figures() -> int:
 def open_surveys() -> int:
     """Every quarter of an hour (beat): the surveys of visits done, events ended and requests closed (once each)."""
     return surveys_open_due()
+
+
+@shared_task(name="reports.build_export", acks_late=True, time_limit=900, soft_time_limit=840)
+def build_export(job_id: int) -> bool:
+    """A workbook too long to write while the person waits."""
+    from reports.background import export_job_build
+
+    return export_job_build(job_id=job_id)

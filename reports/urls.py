@@ -18,6 +18,8 @@ urlpatterns += [
     path("exports/visits.xlsx", views_exports.visits_export, {"fmt": "xlsx"}, name="export_visits_xlsx"),
     path("exports/events.csv", views_exports.events_export, {"fmt": "csv"}, name="export_events_csv"),
     path("exports/events.xlsx", views_exports.events_export, {"fmt": "xlsx"}, name="export_events_xlsx"),
+    path("exports/", views_exports.my_exports, name="my_exports"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
     path(
         "programmes/<slug:slug>/council-report/<int:year>.xlsx",
         views_exports.council_report,

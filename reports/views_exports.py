@@ -4,14 +4,16 @@ came from opens again with a message (and its own error summary)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dxshare.forms import error_links
-from reports import council, exports, selectors, services
+from reports import background, council, exports, selectors, services
 from reports.forms import YearForm
+from reports.models import ExportJob, ExportStatus
 from reports.views import _programme_for
 from visits.forms import CalendarFilterForm
 from visits.selectors import Filters, filter_choices
@@ -19,17 +21,43 @@ from visits.selectors import Filters, filter_choices
 FORMATS = ("csv", "xlsx")
 
 
-def _respond(request, table: exports.Table, fmt: str, sheet_title: str, back: str):
+def _respond(request, table: exports.Table, fmt: str, sheet_title: str, back: str, kind: str = ""):
     if fmt == "csv":
         return exports.csv_response(table)
     if table.too_long_for_xlsx():
-        messages.error(
+        # Too long to write while the person waits: a worker writes it; a link arrives by e-mail.
+        background.export_job_start(user=request.user, kind=kind, params=request.GET.urlencode())
+        messages.info(
             request,
-            _("This list has more than %(count)s rows, too many for Excel here: download it as CSV, or narrow it.")
+            _(
+                "This list has more than %(count)s rows: the Excel file is being prepared. You will receive an "
+                "e-mail when it is ready, and find it here."
+            )
             % {"count": f"{exports.XLSX_MAX_ROWS:,}"},
         )
-        return redirect(back)
+        return redirect("reports:my_exports")
     return exports.xlsx_response(table.name, [table.sheet(sheet_title)])
+
+
+@login_required
+@require_GET
+def my_exports(request):
+    """The person's own Excel files prepared in the background (nobody else's)."""
+    return render(request, "reports/exports.html", {"jobs": background.exports_of(request.user)})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportStatus.DONE)
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        content_type=exports.XLSX_TYPE,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _say_why(request, what: str, *forms) -> None:
@@ -52,7 +80,7 @@ def requests_export(request, fmt):
     except exports.BadFilters as bad:
         _say_why(request, _("The list could not be exported: correct the filters and try again."), bad.form)
         return redirect(_back(reverse("consultations:list"), request))
-    return _respond(request, table, fmt, _("Requests"), _back(reverse("consultations:list"), request))
+    return _respond(request, table, fmt, _("Requests"), _back(reverse("consultations:list"), request), "requests")
 
 
 def _calendar_filters(request) -> tuple[Filters, int | None] | None:
@@ -80,7 +108,7 @@ def visits_export(request, fmt):
     if found is None:
         return redirect(_back(reverse("visits:calendar"), request))
     table = exports.visits_table(request.user, *found)
-    return _respond(request, table, fmt, _("Visits"), _back(reverse("visits:calendar"), request))
+    return _respond(request, table, fmt, _("Visits"), _back(reverse("visits:calendar"), request), "visits")
 
 
 @login_required
@@ -91,7 +119,7 @@ def events_export(request, fmt):
     if found is None:
         return redirect(_back(reverse("visits:calendar"), request))
     table = exports.events_table(request.user, *found)
-    return _respond(request, table, fmt, _("Events"), _back(reverse("visits:calendar"), request))
+    return _respond(request, table, fmt, _("Events"), _back(reverse("visits:calendar"), request), "events")
 
 
 @login_required

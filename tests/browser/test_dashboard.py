@@ -109,3 +109,22 @@ def test_a_municipalitys_and_a_specialists_year_pass_axe_and_fit_a_phone(browser
             assert _violations(page) == [], (url, width)
             assert _fits(page), (url, width)
             page.context.close()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_exports_page_passes_axe_and_fits_a_phone(browser, live_server, world, language, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from reports.models import ExportJob, ExportStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    _programme, coordinator, _prefecture, _towns, _specialist = world
+    job = ExportJob.objects.create(user=coordinator, kind="visits", status=ExportStatus.DONE, rows=3)
+    job.file.save("訪問.xlsx", ContentFile(b"x"))
+    ExportJob.objects.create(user=coordinator, kind="requests")
+    for width in (1366, 390):
+        page = _page(browser, live_server, coordinator, language, width=width, bypass_csp=True)
+        page.goto("/exports/")
+        assert page.locator(f"a[href='/exports/{job.pk}/download/']").count() == 1
+        assert _violations(page) == [] and _fits(page)
+        page.context.close()

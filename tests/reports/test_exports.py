@@ -216,18 +216,41 @@ def test_bad_filters_export_nothing_and_say_why(login, coordinator, requests):
     assert "The list could not be exported" in message and "Status" in message
 
 
-def test_a_list_too_long_for_a_workbook_says_so_and_csv_still_streams(login, coordinator, requests, monkeypatch):
-    from reports import exports
+def test_a_list_too_long_for_a_workbook_is_prepared_in_the_background_for_its_owner_only(
+    login, coordinator, other_coordinator, requests, monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core import mail
 
+    from reports import exports
+    from reports.models import ExportJob, ExportStatus
+
+    settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)
     client = login(coordinator)
     client.cookies["django_language"] = "en"
-    response = client.get("/exports/requests.xlsx", {"ordering": "oldest"})
-    assert response.status_code == 302 and response["Location"] == "/consultations/?ordering=oldest"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/exports/requests.xlsx", {"ordering": "oldest"})
+    assert response.status_code == 302 and response["Location"] == "/exports/"
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "more than 4 rows" in message and "CSV" in message
+    assert "more than 4 rows" in message and "e-mail" in message
+    job = ExportJob.objects.get()
+    assert (job.user, job.kind, job.params, job.status, job.rows) == (
+        coordinator,
+        "requests",
+        "ordering=oldest",
+        ExportStatus.DONE,
+        5,
+    )
+    assert [m.to for m in mail.outbox] == [[coordinator.email]] and "/exports/" in mail.outbox[0].body
+    html = client.get("/exports/").content.decode()
+    assert f"/exports/{job.pk}/download/" in html and "5 rows" in html
+    download = client.get(f"/exports/{job.pk}/download/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == 1 + 5  # the header and the five requests, oldest first as on the page
+    assert download["Cache-Control"] == "private, no-store"
+    # Somebody else's file is not found; CSV still streams any length.
+    assert login(other_coordinator).get(f"/exports/{job.pk}/download/").status_code == 404
     assert len(csv_rows(client.get("/exports/requests.csv"))) == 6
-    assert isinstance(client.get("/exports/requests.xlsx", {"status": Status.ROUTED}), FileResponse)
 
 
 def test_the_queue_export_costs_the_same_queries_for_3_and_30_rows(
