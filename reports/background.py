@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import scope
 from notifications.services import notification_schedule
 from reports import exports
 from reports.forms import YearForm
@@ -21,7 +22,7 @@ from reports.models import ExportJob, ExportStatus
 from visits.forms import CalendarFilterForm
 from visits.selectors import Filters, filter_choices
 
-KINDS = ("requests", "visits", "events")
+KINDS = ("requests", "visits", "events", "survey_answers")
 READY = "export.ready"
 STALE_AFTER = dt.timedelta(minutes=20)  # a job "being prepared" for longer than its task may run was abandoned
 
@@ -30,6 +31,14 @@ def table_for(kind: str, user, data) -> exports.Table:
     """The same table the download would have written, rebuilt from the page's query string."""
     if kind == "requests":
         return exports.requests_table(user, data)
+    if kind == "survey_answers":  # params: programme=<slug>&year=<fiscal year>, checked again for the owner
+        from municipalities.selectors import programmes_visible_to
+        from reports.exports_surveys import answers_table
+
+        programme = programmes_visible_to(user).get(slug=data["programme"])
+        if not scope.can_manage_programme(user, programme):
+            raise PermissionError("no longer the programme's centre")
+        return answers_table(programme, int(data["year"]))
     municipalities, specialists = filter_choices(user)
     form = CalendarFilterForm(data, municipalities=municipalities, specialists=specialists)
     year = YearForm(data)
@@ -45,7 +54,7 @@ def table_for(kind: str, user, data) -> exports.Table:
     return build(user, filters, year.cleaned_data["year"])
 
 
-TITLES = {"requests": "Requests", "visits": "Visits", "events": "Events"}
+TITLES = {"requests": "Requests", "visits": "Visits", "events": "Events", "survey_answers": "Survey answers"}
 
 
 @transaction.atomic

@@ -19,6 +19,11 @@ urlpatterns += [
     path("exports/events.csv", views_exports.events_export, {"fmt": "csv"}, name="export_events_csv"),
     path("exports/events.xlsx", views_exports.events_export, {"fmt": "xlsx"}, name="export_events_xlsx"),
     path("exports/", views_exports.my_exports, name="my_exports"),
+    path(
+        "programmes/<slug:slug>/survey-answers/<int:year>.<str:fmt>",
+        views_exports.survey_answers_export,
+        name="export_survey_answers",
+    ),
     path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
     path(
         "programmes/<slug:slug>/council-report/<int:year>.xlsx",

@@ -2,18 +2,24 @@
 link sits on; the council's fiscal-year report as .xlsx. Filters that do not validate export nothing: the page they
 came from opens again with a message (and its own error summary)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts import scope
 from dxshare.forms import error_links
-from reports import background, council, exports, selectors, services
+from municipalities.selectors import programmes_visible_to
+from reports import background, council, exports, exports_surveys, selectors, services
 from reports.forms import YearForm
 from reports.models import ExportJob, ExportStatus
+from reports.selectors import FIRST_YEAR, LAST_YEAR
 from reports.views import _programme_for
 from visits.forms import CalendarFilterForm
 from visits.selectors import Filters, filter_choices
@@ -21,12 +27,13 @@ from visits.selectors import Filters, filter_choices
 FORMATS = ("csv", "xlsx")
 
 
-def _respond(request, table: exports.Table, fmt: str, sheet_title: str, back: str, kind: str = ""):
+def _respond(request, table: exports.Table, fmt: str, sheet_title: str, back: str, kind: str = "", params=None):
     if fmt == "csv":
         return exports.csv_response(table)
     if table.too_long_for_xlsx():
         # Too long to write while the person waits: a worker writes it; a link arrives by e-mail.
-        background.export_job_start(user=request.user, kind=kind, params=request.GET.urlencode())
+        params = request.GET.urlencode() if params is None else params
+        background.export_job_start(user=request.user, kind=kind, params=params)
         messages.info(
             request,
             _(
@@ -140,3 +147,21 @@ def council_report(request, slug, year):
     return exports.xlsx_response(
         council.council_report_name(programme, year), council.council_report_sheets(programme, snapshot)
     )
+
+
+@login_required
+@require_GET
+def survey_answers_export(request, slug, year, fmt):
+    """A fiscal year's survey answers, comments included: for the programme's centre."""
+    programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
+    if not scope.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    back = reverse("reports:programme_surveys", args=[programme.slug])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
+        return redirect(back)
+    table = exports_surveys.answers_table(programme, year)
+    if fmt not in FORMATS:
+        raise Http404
+    params = urlencode({"programme": programme.slug, "year": year})
+    return _respond(request, table, fmt, _("Survey answers"), f"{back}?year={year}", "survey_answers", params)

@@ -454,3 +454,34 @@ def test_consultations_are_not_changed_by_an_export(login, coordinator, requests
     before = list(Consultation.objects.order_by("pk").values_list("pk", "status", "updated_at"))
     body(login(coordinator).get("/exports/requests.xlsx"))
     assert list(Consultation.objects.order_by("pk").values_list("pk", "status", "updated_at")) == before
+
+
+COMMENT = "=HYPERLINK('x') 助かりました"
+
+
+def test_survey_answers_export_for_the_centre_with_comments_neutralised(
+    login, coordinator, municipal_user, other_coordinator
+):
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    from reports.surveys import answer_save, year_end_survey_open
+
+    programme = coordinator.programme
+    now = _tz.now()
+    survey = year_end_survey_open(
+        programme=programme, by=coordinator, fiscal_year=2026, closes_at=now + _dt.timedelta(days=10), now=now
+    )
+    answer_save(survey=survey, user=municipal_user, overall=5, usefulness=4, comment=COMMENT)
+    client = login(coordinator)
+    rows = csv_rows(client.get(f"/programmes/{programme.slug}/survey-answers/2026.csv"))
+    assert len(rows) == 2
+    assert rows[1][2:7] == [municipal_user.organisation.name, municipal_user.full_name, "5", "4", "'" + COMMENT]
+    sheet = workbook(client.get(f"/programmes/{programme.slug}/survey-answers/2026.xlsx")).active
+    values = rows_of(sheet)[1]
+    assert values[4:6] == [5, 4] and values[6].startswith("'=HYPERLINK") and isinstance(values[7], _dt.datetime)
+    assert login(municipal_user).get(f"/programmes/{programme.slug}/survey-answers/2026.csv").status_code == 403
+    assert login(other_coordinator).get(f"/programmes/{programme.slug}/survey-answers/2026.csv").status_code == 404
+    response = client.get(f"/programmes/{programme.slug}/survey-answers/1900.csv")
+    assert response.status_code == 302
