@@ -149,6 +149,12 @@ def test_targets_and_the_year_before_are_shown(login, coordinator, programme, mu
     assert "0 / 100" in html and "Year before: 1" in html
     assert '<svg class="chart"' in html and '<title id="burnup-title">' in html
     assert "Not yet visited" in html
+    # Each municipality beside the year before: PR's visit of FY2025 shows in the "Year before" column.
+    snapshot = Snapshot.objects.get(programme=programme, fiscal_year=2026)
+    assert [
+        (m["onsite"], m["previous"], m["attended"]) for m in snapshot.data["current"]["visits"]["by_municipality"]
+    ] == [(0, 1, 0)]
+    assert {r["domain"]: r["previous"] for r in snapshot.data["current"]["visits"]["by_domain"]}[Domain.PR] == 1
 
 
 def test_the_page_reads_one_snapshot_whatever_the_programme_holds(
