@@ -7,7 +7,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
-from accounts.enums import Role
 
 
 def _in_programme(user) -> bool:
@@ -23,8 +22,7 @@ def _centre_or_admin(user) -> bool:
 
 
 def _reads_figures(user) -> bool:
-    """The programme's centre and its prefecture's staff (reports.selectors.can_read_dashboard)."""
-    return _in_programme(user) and (scope.is_centre(user) or user.role == Role.PREFECTURE)
+    return _in_programme(user) and scope.reads_figures(user, user.programme)
 
 
 @dataclass(frozen=True)

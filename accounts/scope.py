@@ -82,6 +82,15 @@ def can_manage_programme(user, programme) -> bool:
     return is_site_admin(user) or (is_centre(user) and user.programme_id == programme.pk)
 
 
+def reads_figures(user, programme) -> bool:
+    """The programme's figures (the dashboard): its centre and its prefecture's staff, and site administrators."""
+    if is_site_admin(user):
+        return True
+    return (
+        is_signed_in(user) and user.programme_id == programme.pk and (is_centre(user) or user.role == Role.PREFECTURE)
+    )
+
+
 def can_invite(user, programme=None) -> bool:
     """Coordinators and the centre head invite people into their own programme; site admins anywhere."""
     if is_site_admin(user):

@@ -39,19 +39,28 @@ def table_for(kind: str, user, data) -> exports.Table:
         if not scope.can_manage_programme(user, programme):
             raise PermissionError("no longer the programme's centre")
         return answers_table(programme, int(data["year"]))
+    found, _forms = calendar_filters(user, data)
+    if found is None:
+        raise ValueError("filters no longer valid")
+    build = exports.visits_table if kind == "visits" else exports.events_table
+    return build(user, *found)
+
+
+def calendar_filters(user, data):
+    """The calendar's filters and an optional fiscal year (`year`) from a query string, and the two forms (both
+    validated, so that each problem can be named); (None, forms) when they do not validate."""
     municipalities, specialists = filter_choices(user)
     form = CalendarFilterForm(data, municipalities=municipalities, specialists=specialists)
     year = YearForm(data)
-    if not (form.is_valid() and year.is_valid()):
-        raise ValueError("filters no longer valid")
+    if not (form.is_valid() & year.is_valid()):
+        return None, (form, year)
     filters = Filters(
         municipality=form.cleaned_data["municipality"],
         specialist=form.cleaned_data["specialist"],
         domain=form.cleaned_data["domain"],
         kind=form.cleaned_data["kind"],
     )
-    build = exports.visits_table if kind == "visits" else exports.events_table
-    return build(user, filters, year.cleaned_data["year"])
+    return (filters, year.cleaned_data["year"]), (form, year)
 
 
 TITLES = {"requests": "Requests", "visits": "Visits", "events": "Events", "survey_answers": "Survey answers"}

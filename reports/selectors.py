@@ -1,19 +1,13 @@
 """Reads of reports, within the reader's scope."""
 
 from accounts import scope
-from accounts.enums import Role
 from reports.models import Snapshot
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def can_read_dashboard(user, programme) -> bool:
-    """The programme's centre (coordinators, the centre head), its prefecture's staff and site administrators."""
-    if scope.is_site_admin(user):
-        return True
-    if user.programme_id != programme.pk:
-        return False
-    return scope.is_centre(user) or user.role == Role.PREFECTURE
+    return scope.reads_figures(user, programme)
 
 
 def snapshot_of(programme, fiscal_year: int, *, details: bool = False) -> Snapshot | None:

@@ -26,6 +26,23 @@ def _months_shown(fiscal_year: int) -> int:
     return (today.month - 4) % 12 + 1
 
 
+def requested_year(request) -> int:
+    """The fiscal year asked for in `?year=`; the current one, with a message, when it cannot be shown."""
+    form = YearForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
+        return current_fiscal_year()
+    return (form.cleaned_data.get("year") if form.is_bound else None) or current_fiscal_year()
+
+
+def manageable_programme(request, slug):
+    """A programme the reader sees and manages (its centre, a site administrator): 404 outside, 403 inside."""
+    programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
+    if not scope.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
 def _programme_for(request, slug):
     programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
     if not selectors.can_read_dashboard(request.user, programme):
@@ -38,12 +55,7 @@ def dashboard(request, slug):
     """The programme's figures for a fiscal year beside the year before, for the centre and the prefecture."""
     programme = _programme_for(request, slug)
     form = YearForm(request.GET or None)
-    fiscal_year = current_fiscal_year()
-    if form.is_bound:
-        if form.is_valid():
-            fiscal_year = form.cleaned_data["year"] or fiscal_year
-        else:
-            messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
+    fiscal_year = requested_year(request)
     snapshot = selectors.snapshot_of(programme, fiscal_year)
     if snapshot is None:  # first visit of this year: computed once, then refreshed by beat
         snapshot = services.snapshot_refresh(programme=programme, fiscal_year=fiscal_year)

@@ -6,23 +6,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts import scope
 from dxshare.forms import error_links
-from municipalities.selectors import programmes_visible_to
 from reports import background, council, exports, exports_surveys, selectors, services
-from reports.forms import YearForm
 from reports.models import ExportJob, ExportStatus
 from reports.selectors import FIRST_YEAR, LAST_YEAR
-from reports.views import _programme_for
-from visits.forms import CalendarFilterForm
-from visits.selectors import Filters, filter_choices
+from reports.views import _programme_for, manageable_programme
+from visits.selectors import Filters
 
 FORMATS = ("csv", "xlsx")
 
@@ -91,20 +86,11 @@ def requests_export(request, fmt):
 
 
 def _calendar_filters(request) -> tuple[Filters, int | None] | None:
-    """The calendar's filters and an optional fiscal year (`year`); None, with a message, when they do not validate."""
-    municipalities, specialists = filter_choices(request.user)
-    form = CalendarFilterForm(request.GET, municipalities=municipalities, specialists=specialists)
-    year = YearForm(request.GET)
-    if not (form.is_valid() & year.is_valid()):  # both validated, so that each problem is named
-        _say_why(request, _("The calendar could not be exported: correct the filters and try again."), form, year)
-        return None
-    filters = Filters(
-        municipality=form.cleaned_data["municipality"],
-        specialist=form.cleaned_data["specialist"],
-        domain=form.cleaned_data["domain"],
-        kind=form.cleaned_data["kind"],
-    )
-    return filters, year.cleaned_data["year"]
+    """The calendar's filters and an optional fiscal year; None, with a message, when they do not validate."""
+    found, forms = background.calendar_filters(request.user, request.GET)
+    if found is None:
+        _say_why(request, _("The calendar could not be exported: correct the filters and try again."), *forms)
+    return found
 
 
 @login_required
@@ -153,9 +139,7 @@ def council_report(request, slug, year):
 @require_GET
 def survey_answers_export(request, slug, year, fmt):
     """A fiscal year's survey answers, comments included: for the programme's centre."""
-    programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
-    if not scope.can_manage_programme(request.user, programme):
-        raise PermissionDenied
+    programme = manageable_programme(request, slug)
     back = reverse("reports:programme_surveys", args=[programme.slug])
     if not FIRST_YEAR <= year <= LAST_YEAR:
         messages.error(request, _("That fiscal year cannot be shown; here is the current one."))

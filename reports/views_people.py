@@ -1,27 +1,17 @@
 """One municipality's year and one specialist's year."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from accounts import scope
 from dxshare.fiscal import current_fiscal_year
 from municipalities.selectors import member_municipalities_visible_to
 from reports import selectors, services
-from reports.forms import YearForm
 from reports.people import municipality_year, specialist_year
 from reports.templatetags.reports_tags import month_labels
+from reports.views import requested_year
 from specialists.models import Specialist
-
-
-def _year(request) -> int:
-    form = YearForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
-        return current_fiscal_year()
-    return (form.cleaned_data.get("year") if form.is_bound else None) or current_fiscal_year()
 
 
 def _snapshot(programme, fiscal_year: int):
@@ -38,7 +28,7 @@ def municipality_figures(request, code):
     programme = request.user.programme
     if programme is None:  # a site administrator: the municipality's programme
         programme = municipality.membership_set.select_related("programme").first().programme
-    fiscal_year = _year(request)
+    fiscal_year = requested_year(request)
     context = {
         "municipality": municipality,
         "programme": programme,
@@ -62,7 +52,7 @@ def specialist_figures(request, pk):
         specialist.user_id == request.user.pk or scope.is_centre(request.user) or scope.is_site_admin(request.user)
     ):
         raise PermissionDenied
-    fiscal_year = _year(request)
+    fiscal_year = requested_year(request)
     context = {
         "specialist": specialist,
         "fiscal_year": fiscal_year,

@@ -4,20 +4,18 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import scope
 from dxshare.fiscal import current_fiscal_year, start_of_day
 from dxshare.forms import add_validation_errors
 from dxshare.paging import paginate
-from municipalities.selectors import programmes_visible_to
 from reports import surveys
-from reports.forms import YearForm
 from reports.forms_surveys import SurveyAnswerForm, YearEndSurveyForm
+from reports.views import manageable_programme, requested_year
 
 
 @login_required
@@ -69,24 +67,11 @@ def survey_answer(request, pk):
     return render(request, "reports/surveys/answer.html", context)
 
 
-def _manageable_programme(request, slug):
-    programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
-    if not scope.can_manage_programme(request.user, programme):
-        raise PermissionDenied
-    return programme
-
-
 @login_required
 def programme_surveys(request, slug):
     """The programme's surveys of a year with their response rates, and the year-end survey form (the centre)."""
-    programme = _manageable_programme(request, slug)
-    year_form = YearForm(request.GET or None)
-    fiscal_year = current_fiscal_year()
-    if year_form.is_bound:
-        if year_form.is_valid():
-            fiscal_year = year_form.cleaned_data["year"] or fiscal_year
-        else:
-            messages.error(request, _("That fiscal year cannot be shown; here is the current one."))
+    programme = manageable_programme(request, slug)
+    fiscal_year = requested_year(request)
     form = YearEndSurveyForm(
         request.POST or None,
         initial={"fiscal_year": current_fiscal_year(), "closes_on": timezone.localdate() + dt.timedelta(days=14)},
