@@ -1,7 +1,9 @@
 """Substring search that works in Japanese (no spaces between words) and stays fast on large tables.
 
 Each searchable row keeps a *search text*: its words run through `normalise()` (NFKC, so full- and half-width
-forms and the two kinds of digits and Latin letters meet; case folded; white space collapsed). A query is cut into
+forms and the two kinds of digits and Latin letters meet; case folded; katakana spelling variants folded, so that
+「コンピューター」 finds 「コンピュータ」, 「ヴァイオリン」 「バイオリン」 and 「データ・サイエンス」 「データサイエンス」;
+white space collapsed). A query is cut into
 terms at white space; a row matches when its search text contains every term as a substring.
 
 On PostgreSQL a GIN index over the bigrams (every pair of neighbouring characters) of the search text finds the
@@ -23,9 +25,43 @@ MAX_TERMS = 5
 BIGRAMS_FUNCTION = "dxshare_bigrams"
 
 
+# Katakana written more than one way for the same word. The long-vowel mark and the middle dot are dropped (サーバー,
+# サーバ; データ・連携, データ連携); ヴ-sounds become their バ-row spelling; ウィ/ウェ/ウォ and their large-kana
+# spellings meet; obsolete and small forms become the ordinary ones. Applied after NFKC (half-width kana are full-width
+# by then), to stored texts and queries alike.
+KANA_VARIANTS = {
+    "ヴァ": "バ",
+    "ヴィ": "ビ",
+    "ヴェ": "ベ",
+    "ヴォ": "ボ",
+    "ヴ": "ブ",
+    "ウィ": "ウイ",
+    "ウェ": "ウエ",
+    "ウォ": "ウオ",
+    "ヂ": "ジ",
+    "ヅ": "ズ",
+    "ヰ": "イ",
+    "ヱ": "エ",
+    "ヶ": "ケ",
+    "ヵ": "カ",
+    "ー": "",
+    "・": "",
+}
+_KANA_TRANSLATION = str.maketrans({key: value for key, value in KANA_VARIANTS.items() if len(key) == 1})
+_KANA_PAIRS = [(key, value) for key, value in KANA_VARIANTS.items() if len(key) == 2]
+
+
+def fold_kana(text: str) -> str:
+    for pair, replacement in _KANA_PAIRS:
+        if pair in text:
+            text = text.replace(pair, replacement)
+    return text.translate(_KANA_TRANSLATION)
+
+
 def normalise(text: str) -> str:
-    """The form rows are stored and queries compared in: NFKC, case folded, runs of white space as one space."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    """The form rows are stored and queries compared in: NFKC, case folded, katakana variants folded, runs of white
+    space as one space."""
+    return " ".join(fold_kana(unicodedata.normalize("NFKC", text or "").casefold()).split())
 
 
 def document(*parts: str) -> str:

@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import Role
 from accounts.models import Invitation, User
+from dxshare import textsearch
 from municipalities.enums import Kind, TargetMetric
 from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region
 from municipalities.validators import check_digit
@@ -175,4 +176,4 @@ class ConsultationFactory(DjangoModelFactory):
     description = "データ利活用について相談したいです。"
     status = "submitted"
     submitted_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
-    search_text = factory.LazyAttribute(lambda o: f"{o.reference.lower()}\n{o.title}\n{o.description}")
+    search_text = factory.LazyAttribute(lambda o: textsearch.document(o.reference, o.title, o.description))

@@ -15,11 +15,27 @@ pytestmark = pytest.mark.django_db
 
 def test_normalise_brings_widths_and_cases_together():
     assert textsearch.normalise("ＡＩ　チャットボット") == "ai チャットボット"
-    assert textsearch.normalise("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ") == "マイナンバーカード"
+    assert textsearch.normalise("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ") == textsearch.normalise("マイナンバーカード")
     assert textsearch.normalise("ＤＸ推進　２０２６年度") == "dx推進 2026年度"
-    assert textsearch.terms("a データ　活用 データ") == ["データ", "活用"]
+    assert textsearch.terms("a データ　活用 データ") == [textsearch.normalise("データ"), "活用"]
     assert textsearch.terms("県") == []
     assert textsearch.bigrams("データ") == ["データ"[:2], "ータ"]
+
+
+@pytest.mark.parametrize(
+    ("written", "searched"),
+    [
+        ("コンピューター", "コンピュータ"),
+        ("サーバ", "サーバー"),
+        ("ヴァイオリン教室", "バイオリン"),
+        ("データ・サイエンス", "データサイエンス"),
+        ("ウィンドウズ", "ウインドウズ"),
+        ("ｻｰﾊﾞｰ", "サーバ"),
+        ("ケ所", "ヶ所"),
+    ],
+)
+def test_katakana_variants_meet(written, searched):
+    assert textsearch.normalise(searched) in textsearch.normalise(written)
 
 
 @pytest.fixture
