@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts import scope
-from consultations import permissions, selectors, services, workflow
+from consultations import panels, permissions, selectors, services, workflow
 from consultations.enums import Status
 from consultations.forms import AcceptForm, ConsultationForm, HandBackForm, ReplyForm, RouteForm, StatusForm
 from consultations.models import Attachment, Consultation
@@ -115,7 +115,11 @@ def consultation_create(request):
                 return redirect("consultations:submitted", pk=consultation.pk)
             messages.success(request, _("Your draft is saved. Submit it when it is ready."))
             return redirect(consultation)
-    return render(request, "consultations/form.html", {"form": form, "consultation": None})
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "consultation": None, "panels": panels.render("form", request)},
+    )
 
 
 @login_required
@@ -144,7 +148,15 @@ def consultation_edit(request, pk):
                 return redirect("consultations:submitted", pk=consultation.pk)
             messages.success(request, _("Your changes are saved."))
             return redirect(consultation)
-    return render(request, "consultations/form.html", {"form": form, "consultation": consultation})
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "consultation": consultation,
+            "panels": panels.render("form", request, consultation) if consultation.is_draft else [],
+        },
+    )
 
 
 @login_required
@@ -152,7 +164,11 @@ def consultation_submitted(request, pk):
     consultation = _visible_or_404(request.user, pk, related=("programme",))
     if consultation.is_draft or consultation.requester_id != request.user.pk:
         return redirect(consultation)
-    return render(request, "consultations/submitted.html", {"consultation": consultation})
+    return render(
+        request,
+        "consultations/submitted.html",
+        {"consultation": consultation, "panels": panels.render("submitted", request, consultation)},
+    )
 
 
 def _reply_form(user, consultation, data=None, files=None) -> ReplyForm | None:
@@ -193,6 +209,7 @@ def _detail(request, pk, *, status=200, **forms):
         "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
         "actions": workflow.status_actions(consultation.status, sides),
         "domains": dict(Domain.choices),
+        "panels": panels.render("detail", request, consultation),
     }
     context["banner_action"] = _banner_action(context)
     return render(request, "consultations/detail.html", context, status=status)
@@ -394,6 +411,7 @@ def consultation_route(request, pk):
             "workloads": page.workloads,
             "suggested": page.suggested,
             "routings": page.routings,
+            "panels": panels.render("route", request, consultation),
         },
         status=400 if form.errors else 200,
     )

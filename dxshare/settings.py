@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "consultations",
     "visits",
     "reports",
+    "knowledge",
     "demo",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("", include("visits.urls")),
     path("", include("reports.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,3 +36,50 @@
     });
   }
 })();
+
+/* While a request is written: the similar past cases for its subject and description, asked for a moment after
+ * the person stops typing (knowledge:similar returns the list as HTML from the portal's own templates). */
+(function () {
+  "use strict";
+  var panel = document.querySelector("[data-similar-url]");
+  var form = document.querySelector("form[enctype]");
+  if (!panel || !form || !window.fetch) {
+    return;
+  }
+  var subject = form.querySelector("[name=title]");
+  var description = form.querySelector("[name=description]");
+  var results = panel.querySelector("[data-similar-results]");
+  var timer = null;
+  var asked = "";
+  function ask() {
+    var text = (subject ? subject.value : "") + "\n" + (description ? description.value : "");
+    if (text.trim().length < 4 || text === asked) {
+      return;
+    }
+    asked = text;
+    var params = new URLSearchParams();
+    params.set("subject", subject ? subject.value : "");
+    params.set("description", description ? description.value.slice(0, 4000) : "");
+    fetch(panel.getAttribute("data-similar-url") + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html !== null && text === asked) {
+          results.innerHTML = html;
+        }
+      })
+      .catch(function () {});
+  }
+  [subject, description].forEach(function (field) {
+    if (field) {
+      field.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(ask, 700);
+      });
+    }
+  });
+})();
