@@ -3,14 +3,14 @@
 A feature that reads consultations (the knowledge library: similar past cases, "publish as a case") registers a
 function for a place in its `AppConfig.ready`; the page renders what the functions return, in registration order.
 Each function takes the request and the consultation (None on the new-request form) and returns HTML (rendered
-from a template, so escaped) or "" to add nothing. Places: "form", "submitted", "detail", "route".
+from a template, so escaped) or "" to add nothing. Places: "form", "filed" (the page after filing), "detail", "route".
 """
 
 from collections.abc import Callable
 
 from django.utils.safestring import SafeString, mark_safe
 
-PLACES = ("form", "submitted", "detail", "route")
+PLACES = ("form", "filed", "detail", "route")
 _registry: dict[str, list[Callable]] = {place: [] for place in PLACES}
 
 

@@ -167,7 +167,7 @@ def consultation_submitted(request, pk):
     return render(
         request,
         "consultations/submitted.html",
-        {"consultation": consultation, "panels": panels.render("submitted", request, consultation)},
+        {"consultation": consultation, "panels": panels.render("filed", request, consultation)},
     )
 
 

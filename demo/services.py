@@ -12,6 +12,8 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
 from demo.consultations import demo_consultations
+from demo.knowledge import demo_library
+from demo.partners import demo_partners
 from demo.visits import demo_visits
 from dxshare.fiscal import current_fiscal_year
 from municipalities.enums import TargetMetric
@@ -193,6 +195,8 @@ def demo_seed() -> list[DemoLogin]:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         demo_consultations(programme)
         demo_visits(programme)
+        demo_library(programme)
+        demo_partners(programme, second)
 
     admin = _person("admin@dxshare.example", "サイト管理者", Role.SITE_ADMIN, is_staff=True, is_superuser=True)
     logins.insert(0, DemoLogin(admin.email, Role.SITE_ADMIN, "Django admin"))

@@ -1,9 +1,9 @@
 """Substring search that works in Japanese (no spaces between words) and stays fast on large tables.
 
 Each searchable row keeps a *search text*: its words run through `normalise()` (NFKC, so full- and half-width
-forms and the two kinds of digits and Latin letters meet; case folded; katakana spelling variants folded, so that
-「コンピューター」 finds 「コンピュータ」, 「ヴァイオリン」 「バイオリン」 and 「データ・サイエンス」 「データサイエンス」;
-white space collapsed). A query is cut into
+forms and the two kinds of digits and Latin letters meet; case folded; katakana spelling variants folded, so
+that 「コンピューター」 finds 「コンピュータ」, 「ヴァイオリン」 「バイオリン」 and
+「データ・サイエンス」 「データサイエンス」; white space collapsed). A query is cut into
 terms at white space; a row matches when its search text contains every term as a substring.
 
 On PostgreSQL a GIN index over the bigrams (every pair of neighbouring characters) of the search text finds the

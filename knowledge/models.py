@@ -115,6 +115,9 @@ class Item(models.Model):
                 condition=PUBLISHED & models.Q(shared_with_all=True),
                 name="knowledge_shared_newest_idx",
             ),
+            # The library as one programme reads it (its own items and those shared with it) is walked newest first
+            # here, filtering as it goes: the visibility rule is an OR that no single narrower index serves.
+            models.Index(fields=["-published_at", "-id"], condition=PUBLISHED, name="knowledge_newest_idx"),
             models.Index(fields=["programme", "status", "-updated_at"], name="knowledge_prog_status_idx"),
         ]
 

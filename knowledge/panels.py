@@ -35,7 +35,7 @@ def on_form(request, consultation):
     return _similar_section(request, consultation, live=True)
 
 
-def on_submitted(request, consultation):
+def on_filed(request, consultation):
     return _similar_section(request, consultation)
 
 
@@ -57,6 +57,6 @@ def on_detail(request, consultation):
 
 
 panels.register("form", on_form)
-panels.register("submitted", on_submitted)
+panels.register("filed", on_filed)
 panels.register("route", on_route)
 panels.register("detail", on_detail)

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import connections
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Least, Length, Replace
 
 from accounts import scope
@@ -15,7 +16,7 @@ from knowledge.models import Item, ItemFile, Tag
 
 PER_PAGE = 20
 MAX_QUERY = 100  # characters; a longer search is refused with a message
-SEARCH_CAP = 1000  # matches counted, and ranked, at most
+SEARCH_CAP = 300  # matches counted, and ranked, at most
 NEWEST = ("-published_at", "-id")
 RANKED = ("-score", "-published_at", "-id")
 
@@ -106,13 +107,13 @@ def _filtered(items: QuerySet[Item], filters: Filters) -> QuerySet[Item]:
     return items
 
 
-def ranked(items: QuerySet[Item], query: str) -> QuerySet[Item]:
+def ranked(items: QuerySet[Item], query: str, *, through_index: bool = True) -> QuerySet[Item]:
     """Items holding every term of the query, each with a `score`: a term in the title or tags counts 6, and each
     time it occurs in the text 1 (up to 5 times), so a title match comes before a passing mention.
 
     On PostgreSQL the bigram index (dxshare.textsearch) finds the candidates; SQLite reads the rows."""
     wanted = textsearch.terms(query)
-    if connections[items.db].vendor == "postgresql":
+    if through_index and connections[items.db].vendor == "postgresql":
         matching = textsearch.candidates(items, query)
     else:
         matching = items.filter(*[Q(search_text__contains=term) for term in wanted])
@@ -130,16 +131,80 @@ def _when(condition: Q, points: int):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
+RECENT = 500  # the newest items read first, to tell a common word from a rare one (as dxshare.textsearch.search)
+COMMON = 50  # matches among the RECENT newest that make a word common (one item in ten)
+SALT = "knowledge.library.ranked"
+
+
+def _scored(items: QuerySet[Item], query: str) -> tuple[list[tuple], bool]:
+    """(score, published_at, id) of the newest SEARCH_CAP matches, best first, and whether there were more.
+
+    Bounded work whatever the library's size: at most SEARCH_CAP rows are scored. On PostgreSQL the newest RECENT
+    items are read first, to see how common the words are:
+    - a common word (COMMON or more of them match, e.g. 「職員」 or 「窓口」): the list's own index is walked newest
+      first, testing each row, until SEARCH_CAP matches are found (a few thousand rows at most);
+    - otherwise the bigram index finds the matches, and the newest SEARCH_CAP of them are scored (walking the list
+      for a rare word would read the whole library).
+    SQLite (the quick start) reads the rows.
+    """
+    wanted = textsearch.terms(query)
+    substring = Q()
+    for term in wanted:
+        substring &= Q(search_text__contains=term)
+    if connections[items.db].vendor != "postgresql":
+        newest = items.filter(substring).order_by(*NEWEST).values("pk")[: SEARCH_CAP + 1]
+    else:
+        window = items.order_by(*NEWEST)[: RECENT + 1].aggregate(
+            seen=Count("pk"), matched=Count("pk", filter=substring)
+        )
+        if window["seen"] > RECENT and window["matched"] >= COMMON:
+            newest = items.filter(substring).order_by(*NEWEST).values("pk")[: SEARCH_CAP + 1]
+        else:
+            newest = textsearch.candidates(items, query).order_by(*NEWEST).values("pk")[: SEARCH_CAP + 1]
+    ids = [row["pk"] for row in newest]
+    if not ids:
+        return [], False
+    # The rows are known by id: testing each for the bigrams again would cost far more than it saves.
+    rows = ranked(Item.objects.filter(pk__in=ids[:SEARCH_CAP]), query, through_index=False)
+    found = list(rows.order_by(*RANKED).values_list("score", "published_at", "pk"))
+    return found, len(ids) > SEARCH_CAP
+
+
+def _ranked_page(found: list[tuple], capped: bool, cursor: str | None) -> KeysetPage:
+    """A page of the ranked matches, addressed by a signed cursor (their position in the ranking is known)."""
+    start = 0
+    problem = ""
+    if cursor:
+        try:
+            start = int(signing.loads(cursor, salt=SALT))
+        except (signing.BadSignature, ValueError, TypeError):
+            problem = "invalid_cursor"
+        if not 0 <= start < max(len(found), 1):
+            start, problem = 0, problem or "restarted"
+    chunk = found[start : start + PER_PAGE]
+    page = KeysetPage(object_list=chunk, count=len(found), count_capped=capped)
+    page.has_next = start + PER_PAGE < len(found)
+    page.has_previous = start > 0
+    if page.has_next:
+        page.next_cursor = signing.dumps(start + PER_PAGE, salt=SALT)
+        page.last_cursor = signing.dumps((len(found) - 1) // PER_PAGE * PER_PAGE, salt=SALT)
+    if page.has_previous:
+        page.previous_cursor = signing.dumps(max(start - PER_PAGE, 0), salt=SALT)
+    if problem:
+        page.extra[problem] = True
+    return page
+
+
 def library(user, *, filters: Filters, cursor: str | None = None) -> Library:
-    """The library page: newest first, or, with a search, best first. Either way one index is read from a signed
-    cursor and at most SEARCH_CAP matches are ranked and counted."""
+    """The library page: newest first from a signed cursor on the list's index, or, with a search, best first among
+    at most SEARCH_CAP matches (three queries: the window, the ranking, the page's rows; and the tags)."""
     items = _filtered(items_visible_to(user), filters)
     if filters.query:
-        results = ranked(items, filters.query)
-        matches = results.order_by().values("pk")[: SEARCH_CAP + 1]
-        page = paginate(
-            _listing(results.filter(pk__in=matches)), RANKED, cursor, per_page=PER_PAGE, count_cap=SEARCH_CAP
-        )
+        found, capped = _scored(items, filters.query)
+        page = _ranked_page(found, capped, cursor)
+        ids = [pk for _score, _published, pk in page.object_list]
+        rows = {item.pk: item for item in _listing(Item.objects.filter(pk__in=ids))} if ids else {}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         for item in page.object_list:
             item.snippet = text.snippet(f"{item.summary} {item.advice} {item.outcome}", filters.query)
         return Library(page=page, filters=filters, searching=True)

@@ -27,6 +27,8 @@ from knowledge.models import Gram, Item
 
 LIMIT = 5
 QUERY_GRAMS = 24
+TELLING = 8  # the rarest of them pick the candidates
+CANDIDATES = 1000
 DOMAIN_BONUS = 0.15  # of the best possible score
 CACHE_SECONDS = 3600
 
@@ -61,8 +63,11 @@ def _weights(subject: str, body: str) -> dict[str, float]:
 def _score_in_python(cases, weights: dict[str, float], domain: str) -> list[tuple[float, int]]:
     bonus = DOMAIN_BONUS * sum(weights.values())
     scored = []
+    telling = set(sorted(weights, key=lambda gram: -weights[gram])[:TELLING])
     for pk, signature, case_domain in cases:
         grams = signature.split()
+        if telling.isdisjoint(grams):  # as the database picks its candidates
+            continue
         shared = sum(weights.get(gram, 0.0) for gram in grams)
         if shared <= 0:
             continue
@@ -83,9 +88,17 @@ def _score_in_database(cases, weights: dict[str, float], domain: str) -> list[tu
     score = shared / Power(Cast(length, FloatField()), Value(0.25))
     if domain:
         score = score + Case(When(domain=domain, then=Value(bonus)), default=Value(0.0), output_field=FloatField())
-    rows = (
+    # Bounded work: the newest CANDIDATES cases sharing one of the request's most telling bigrams are scored.
+    telling = sorted(weights, key=lambda gram: -weights[gram])[:TELLING]
+    newest = (
         cases.alias(_grams=Bigrams(F("signature")))
-        .filter(_grams__overlap=list(weights))
+        .filter(_grams__overlap=telling)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+    rows = (
+        Item.objects.filter(pk__in=list(newest))
+        .alias(_grams=Bigrams(F("signature")))
         .annotate(similarity=score)
         .order_by("-similarity", "-id")
         .values_list("similarity", "pk")[:LIMIT]

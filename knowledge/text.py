@@ -52,7 +52,10 @@ def _normalised_with_positions(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).casefold()
+        if char < "\u00a0" or ("\u3041" <= char <= "\u9fff" and not "\u3099" <= char <= "\u309c"):
+            folded = char.lower()  # ASCII, kana and kanji: NFKC leaves them as they are
+        else:
+            folded = unicodedata.normalize("NFKC", char).casefold()
         mark = folded.strip()
         if mark in ("\u3099", "\u309a") and out:  # a (half-width) voicing mark joins the kana before it
             composed = unicodedata.normalize("NFC", out[-1] + mark)

@@ -99,6 +99,12 @@ PAGES = [
     Page("dashboard (figures)", COORDINATOR, "/programmes/nat-38/dashboard/?year={report_year}"),
     Page("figures, one municipality", COORDINATOR, "/figures/municipalities/{report_municipality}/?year={report_year}"),
     Page("figures, one specialist", COORDINATOR, "/figures/specialists/{report_specialist_pk}/?year={report_year}"),
+    Page("library", MATSUYAMA_STAFF, "/knowledge/"),
+    Page("library, search", MATSUYAMA_STAFF, "/knowledge/?" + urlencode({"q": "マイナンバーカード"})),
+    Page("library, search a common word", MATSUYAMA_STAFF, "/knowledge/?" + urlencode({"q": "職員"})),
+    Page("library, item", MATSUYAMA_STAFF, "/knowledge/{library_item_pk}/"),
+    Page("partners directory", COORDINATOR, "/knowledge/partners/"),
+    Page("partners directory, filtered", COORDINATOR, "/knowledge/partners/?" + urlencode({"domain": "data"})),
 ]
 
 ONE_CLIENT_WARMUP = 5
@@ -144,6 +150,7 @@ class Server:
     env: dict[str, str]
     visits: int = 0
     events: int = 0
+    library: int = 0
     process: subprocess.Popen | None = None
     values: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
@@ -170,6 +177,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--large-visits", type=int, default=1_000_000, help="visits, second size")
     parser.add_argument("--small-events", type=int, default=200, help="events across the 47 programmes, first size")
     parser.add_argument("--large-events", type=int, default=20_000, help="events, second size")
+    parser.add_argument("--small-library", type=int, default=1_000, help="library items (47 programmes), first size")
+    parser.add_argument("--large-library", type=int, default=100_000, help="library items, second size")
     parser.add_argument("--large", type=int, default=200_000, help="requests in programme nat-38, second size")
     parser.add_argument("--others", type=int, default=300, help="requests in each of the other 46 programmes")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (after a 2 s warm-up)")
@@ -322,6 +331,10 @@ def fill(server: Server, others: int) -> None:
         str(server.visits),
         "--events",
         str(server.events),
+        "--library",
+        str(server.library),
+        "--partners",
+        "200",
         "--allow-production",
     )
 
@@ -623,6 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         large = server.label == "large"
         server.visits = args.large_visits if large else args.small_visits
         server.events = args.large_events if large else args.small_events
+        server.library = args.large_library if large else args.small_library
     for server in servers:
         server.env = bench_environment(args, server.database, secret_key)
     (REPO / "var" / "bench").mkdir(parents=True, exist_ok=True)

@@ -98,6 +98,13 @@ def report_values(found: dict, problems: list) -> None:
     found["report_year"] = str(busiest["fiscal_year"])
     found["report_municipality"] = busiest["municipality__code"]
     found["report_specialist_pk"] = str(busiest["specialist_id"])
+    from knowledge.models import Item
+
+    item = Item.objects.filter(programme=programme, status="published").order_by("-published_at").first()
+    if item is not None:
+        found["library_item_pk"] = str(item.pk)
+    else:
+        problems.append("no library item in nat-38 (fill_national --library)")
     snapshot = snapshot_refresh(programme=programme, fiscal_year=busiest["fiscal_year"])
     found["report_seconds"] = str(snapshot.seconds)
 

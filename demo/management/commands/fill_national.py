@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.national import BIG_PROGRAMME, national_fill
+from demo.national_knowledge import library_fill
 from demo.national_visits import visits_fill
+from demo.partners import partners_fill
 
 
 class Command(BaseCommand):
@@ -19,21 +21,31 @@ class Command(BaseCommand):
         parser.add_argument("--visits", type=int, default=0, help="Visits across the 47 programmes (first run).")
         parser.add_argument("--events", type=int, default=0, help="Events across the 47 programmes (first run).")
         parser.add_argument(
+            "--library", type=int, default=0, help="Published library items across the 47 programmes (first run)."
+        )
+        parser.add_argument("--partners", type=int, default=0, help="Partners per programme (first run).")
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Fill even with DEBUG off (the benchmark does, on its own throw-away database).",
         )
 
-    def handle(self, *args, requests, others, visits=0, events=0, allow_production=False, **options):
+    def handle(
+        self, *args, requests, others, visits=0, events=0, library=0, partners=0, allow_production=False, **options
+    ):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to add benchmark data with DEBUG off; pass --allow-production to insist.")
         started = time.perf_counter()
         result = national_fill(requests=requests, others=others)
         added_visits, added_events = visits_fill(visits=visits, events=events) if visits or events else (0, 0)
+        added_items = library_fill(items=library) if library else 0
+        if partners:
+            partners_fill(per_programme=partners)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.programmes} programmes; {result.created} requests added; {BIG_PROGRAMME} now has "
-                f"{result.total} requests; {added_visits} visits and {added_events} events added "
+                f"{result.total} requests; {added_visits} visits, {added_events} events and {added_items} library "
+                f"items added "
                 f"({time.perf_counter() - started:.0f} s)."
             )
         )
