@@ -27,8 +27,9 @@ from knowledge.models import Gram, Item
 
 LIMIT = 5
 QUERY_GRAMS = 24
-TELLING = 8  # the rarest of them pick the candidates
-CANDIDATES = 1000
+TELLING = 8  # the rarest of them pick the candidates ...
+RARE = math.log(1 + 20)  # ... if each is in at most one item in twenty (a common bigram would pick half the library)
+CANDIDATES = 500
 DOMAIN_BONUS = 0.15  # of the best possible score
 CACHE_SECONDS = 3600
 
@@ -39,7 +40,13 @@ class Bigrams(Func):
     output_field = ArrayField(TextField())
 
 
-def _weights(subject: str, body: str) -> dict[str, float]:
+class Weights(dict):
+    """gram → weight (its idf, doubled for the subject's bigrams); `idf` keeps each bigram's rarity alone."""
+
+    idf: dict[str, float]
+
+
+def _weights(subject: str, body: str) -> Weights:
     subject_grams = text.content_bigrams(textsearch.normalise(subject))
     body_grams = text.content_bigrams(textsearch.normalise(body))
     wanted: dict[str, float] = {}
@@ -48,22 +55,28 @@ def _weights(subject: str, body: str) -> dict[str, float]:
     for gram in subject_grams:
         wanted[gram] = 2.0
     if not wanted:
-        return {}
+        return Weights()
     known = dict(Gram.objects.filter(gram__in=[*wanted, ""]).values_list("gram", "items"))
     total = known.pop("", 0)
-    weights = {}
-    for gram, factor in wanted.items():
-        holding = known.get(gram, 0)
-        if holding:
-            weights[gram] = factor * math.log(1 + total / holding)
-    best = sorted(weights, key=lambda gram: -weights[gram])[:QUERY_GRAMS]
-    return {gram: weights[gram] for gram in best}
+    idf = {gram: math.log(1 + total / known[gram]) for gram in wanted if known.get(gram)}
+    best = sorted(idf, key=lambda gram: -wanted[gram] * idf[gram])[:QUERY_GRAMS]
+    weights = Weights({gram: wanted[gram] * idf[gram] for gram in best})
+    weights.idf = {gram: idf[gram] for gram in best}
+    return weights
+
+
+def _telling(weights: dict[str, float]) -> list[str]:
+    """The bigrams that pick the candidates: the request's rarest (at most TELLING, each rare; at least two)."""
+    best = sorted(weights, key=lambda gram: -weights[gram])
+    rarity = getattr(weights, "idf", weights)
+    rare = [gram for gram in best if rarity[gram] >= RARE][:TELLING]
+    return rare if len(rare) >= 2 else best[:2]
 
 
 def _score_in_python(cases, weights: dict[str, float], domain: str) -> list[tuple[float, int]]:
     bonus = DOMAIN_BONUS * sum(weights.values())
     scored = []
-    telling = set(sorted(weights, key=lambda gram: -weights[gram])[:TELLING])
+    telling = set(_telling(weights))
     for pk, signature, case_domain in cases:
         grams = signature.split()
         if telling.isdisjoint(grams):  # as the database picks its candidates
@@ -89,7 +102,7 @@ def _score_in_database(cases, weights: dict[str, float], domain: str) -> list[tu
     if domain:
         score = score + Case(When(domain=domain, then=Value(bonus)), default=Value(0.0), output_field=FloatField())
     # Bounded work: the newest CANDIDATES cases sharing one of the request's most telling bigrams are scored.
-    telling = sorted(weights, key=lambda gram: -weights[gram])[:TELLING]
+    telling = _telling(weights)
     newest = (
         cases.alias(_grams=Bigrams(F("signature")))
         .filter(_grams__overlap=telling)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dxshare import textsearch
 
-SIGNATURE_LIMIT = 600  # bigrams kept per item: its title, tags and summary come first
+SIGNATURE_LIMIT = 200  # bigrams kept per item: its title, tags and summary come first
 
 
 def _is_content(char: str) -> bool:
