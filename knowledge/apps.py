@@ -8,3 +8,6 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from knowledge import panels  # noqa: F401 - registers the panels shown on request pages
+        from knowledge.partners import reminders
+
+        reminders.register()  # the reminder that an agreement's term is ending (notifications.registry)

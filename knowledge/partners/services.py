@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scope
 from dxshare import textsearch
+from knowledge.partners import reminders
 from knowledge.partners.models import (
     MAX_TERM_MONTHS,
     MIN_TERM_MONTHS,
@@ -249,9 +250,12 @@ def agreement_create(*, by, programme, partner: Partner, municipality, fields: d
         raise ValidationError({"status": _("Choose the agreement's status.")})
     _check_municipality(programme, municipality)
     check_agreement(**{key: values.get(key) for key in ("signed_on", "starts_on", "ends_on", "yearly_cost")})
-    return Agreement.objects.create(
-        programme=programme, partner=partner, municipality=municipality, created_by=by, **values
-    )
+    with transaction.atomic():
+        agreement = Agreement.objects.create(
+            programme=programme, partner=partner, municipality=municipality, created_by=by, **values
+        )
+        reminders.plan_agreement(agreement)
+    return agreement
 
 
 def agreement_update(*, by, agreement: Agreement, municipality, fields: dict) -> Agreement:
@@ -271,6 +275,7 @@ def agreement_update(*, by, agreement: Agreement, municipality, fields: dict) ->
             setattr(agreement, key, value)
         agreement.municipality = municipality
         agreement.save()
+        reminders.plan_agreement(agreement)
     return agreement
 
 
