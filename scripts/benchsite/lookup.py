@@ -92,12 +92,6 @@ def report_values(found: dict, problems: list) -> None:
         .order_by("-n")
         .first()
     )
-    if busiest is None:
-        problems.append("no visit in nat-38: no figures to show")
-        return
-    found["report_year"] = str(busiest["fiscal_year"])
-    found["report_municipality"] = busiest["municipality__code"]
-    found["report_specialist_pk"] = str(busiest["specialist_id"])
     from knowledge.models import Item
 
     item = Item.objects.filter(programme=programme, status="published").order_by("-published_at").first()
@@ -105,6 +99,12 @@ def report_values(found: dict, problems: list) -> None:
         found["library_item_pk"] = str(item.pk)
     else:
         problems.append("no library item in nat-38 (fill_national --library)")
+    if busiest is None:
+        problems.append("no visit in nat-38: no figures to show")
+        return
+    found["report_year"] = str(busiest["fiscal_year"])
+    found["report_municipality"] = busiest["municipality__code"]
+    found["report_specialist_pk"] = str(busiest["specialist_id"])
     snapshot = snapshot_refresh(programme=programme, fiscal_year=busiest["fiscal_year"])
     found["report_seconds"] = str(snapshot.seconds)
 
