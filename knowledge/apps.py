@@ -7,7 +7,8 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge sharing")
 
     def ready(self):
-        from knowledge import panels  # noqa: F401 - registers the panels shown on request pages
+        from knowledge import notify, panels  # noqa: F401 - panels registers the sections shown on request pages
         from knowledge.partners import reminders
 
+        notify.register()  # the library's e-mail (notifications.registry)
         reminders.register()  # the reminder that an agreement's term is ending (notifications.registry)

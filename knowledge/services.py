@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from consultations.uploads import CheckedFile
 from dxshare import textsearch
-from knowledge import anonymity, permissions, text
+from knowledge import anonymity, notify, permissions, text
 from knowledge.enums import Kind, Naming, Status
 from knowledge.models import Gram, Item, ItemFile, Tag
 
@@ -243,6 +243,7 @@ def naming_ask(*, by, item: Item) -> Item:
     if item.naming != Naming.AGREED:
         item.naming = Naming.ASKED
         item.save(update_fields=["naming", "updated_at"])
+        notify.naming_asked(item)
     return item
 
 

@@ -163,3 +163,14 @@ def test_a_reopened_request_keeps_its_case(answered, designer, municipal_user):
         consultation=answered, to_status="in_progress", by=municipal_user, reason="追加の質問"
     )
     assert Item.objects.get(pk=item.pk).is_published
+
+
+def test_asking_the_municipality_mails_the_requester_once(answered, designer, municipal_user, mailoutbox):
+    from notifications.models import Notification
+
+    item = publish_case(designer.user, answered)
+    services.naming_ask(by=designer.user, item=item)
+    services.naming_ask(by=designer.user, item=item)
+    sent = Notification.objects.filter(kind="knowledge.naming_asked")
+    assert [n.recipient_id for n in sent] == [municipal_user.pk]
+    assert item.get_absolute_url() in sent.get().body
