@@ -22,7 +22,7 @@ from reports.models import ExportJob, ExportStatus
 from visits.forms import CalendarFilterForm
 from visits.selectors import Filters, filter_choices
 
-KINDS = ("requests", "visits", "events", "survey_answers")
+KINDS = ("requests", "visits", "events", "survey_answers", "library")
 READY = "export.ready"
 STALE_AFTER = dt.timedelta(minutes=20)  # a job "being prepared" for longer than its task may run was abandoned
 
@@ -31,6 +31,10 @@ def table_for(kind: str, user, data) -> exports.Table:
     """The same table the download would have written, rebuilt from the page's query string."""
     if kind == "requests":
         return exports.requests_table(user, data)
+    if kind == "library":
+        from reports.exports_library import library_table
+
+        return library_table(user, data)
     if kind == "survey_answers":  # params: programme=<slug>&year=<fiscal year>, checked again for the owner
         from municipalities.selectors import programmes_visible_to
         from reports.exports_surveys import answers_table
@@ -63,7 +67,13 @@ def calendar_filters(user, data):
     return (filters, year.cleaned_data["year"]), (form, year)
 
 
-TITLES = {"requests": "Requests", "visits": "Visits", "events": "Events", "survey_answers": "Survey answers"}
+TITLES = {
+    "requests": "Requests",
+    "visits": "Visits",
+    "events": "Events",
+    "survey_answers": "Survey answers",
+    "library": "Library",
+}
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ urlpatterns += [
     path("exports/visits.xlsx", views_exports.visits_export, {"fmt": "xlsx"}, name="export_visits_xlsx"),
     path("exports/events.csv", views_exports.events_export, {"fmt": "csv"}, name="export_events_csv"),
     path("exports/events.xlsx", views_exports.events_export, {"fmt": "xlsx"}, name="export_events_xlsx"),
+    path("exports/library.csv", views_exports.library_export, {"fmt": "csv"}, name="export_library_csv"),
+    path("exports/library.xlsx", views_exports.library_export, {"fmt": "xlsx"}, name="export_library_xlsx"),
     path("exports/", views_exports.my_exports, name="my_exports"),
     path(
         "programmes/<slug:slug>/survey-answers/<int:year>.<str:fmt>",

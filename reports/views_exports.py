@@ -85,6 +85,21 @@ def requests_export(request, fmt):
     return _respond(request, table, fmt, _("Requests"), _back(reverse("consultations:list"), request), "requests")
 
 
+@login_required
+@require_GET
+def library_export(request, fmt):
+    """The knowledge library as the reader may read it, with the library page's filters and search."""
+    from reports.exports_library import library_table
+
+    back = _back(reverse("knowledge:library"), request)
+    try:
+        table = library_table(request.user, request.GET)
+    except exports.BadFilters as bad:
+        _say_why(request, _("The library could not be exported: correct the search and try again."), bad.form)
+        return redirect(back)
+    return _respond(request, table, fmt, _("Library"), back, "library")
+
+
 def _calendar_filters(request) -> tuple[Filters, int | None] | None:
     """The calendar's filters and an optional fiscal year; None, with a message, when they do not validate."""
     found, forms = background.calendar_filters(request.user, request.GET)
