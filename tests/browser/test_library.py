@@ -153,7 +153,8 @@ def test_the_library_pages_pass_axe_and_fit_a_phone(browser, live_server, world,
             page = _page(browser, live_server, user, language, width=width)
             page.goto(url)
             assert _fits(page), (url, width)
-            assert page.problems == [], url
+            # The refused search answers 400 (the browser logs that); anything else would be a script or CSP error.
+            assert [p for p in page.problems if "status of 400" not in p] == [], url
             page.context.close()
             page = _page(browser, live_server, user, language, width=width, bypass_csp=True)
             page.goto(url)
