@@ -40,6 +40,7 @@ NAVIGATION = [
     NavItem("visits:calendar", _("Calendar"), _in_programme),
     NavItem("visits:events", _("Events"), _in_programme),
     NavItem("knowledge:library", _("Library"), _anyone),
+    NavItem("municipalities:communities", _("Communities"), _anyone),
     NavItem("knowledge:partner_list", _("Partners"), _anyone),
     NavItem("knowledge:need_list", _("Needs"), _in_programme),
     NavItem("municipalities:programme", _("Programme"), _in_programme, needs_programme=True),

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
+from demo.communities import demo_communities
 from demo.consultations import demo_consultations
 from demo.knowledge import demo_library
 from demo.partners import demo_partners
@@ -196,6 +197,7 @@ def demo_seed() -> list[DemoLogin]:
         demo_consultations(programme)
         demo_visits(programme)
         demo_library(programme)
+        demo_communities(programme)
         demo_partners(programme, second)
 
     admin = _person("admin@dxshare.example", "サイト管理者", Role.SITE_ADMIN, is_staff=True, is_superuser=True)

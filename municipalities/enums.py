@@ -15,3 +15,11 @@ class TargetMetric(models.TextChoices):
     CONSULTATIONS = "consultations", _("Consultations handled")
     WORKSHOPS = "workshops", _("Workshops held")
     SATISFACTION = "satisfaction_percent", _("Satisfied staff (%)")
+
+
+class CommunityRule(models.TextChoices):
+    """Who belongs to a community: the member municipalities of a region, those under a population, or chosen ones."""
+
+    REGION = "region", _("The municipalities of a region")
+    POPULATION = "population", _("Municipalities under a population")
+    CHOSEN = "chosen", _("Chosen municipalities")

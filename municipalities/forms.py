@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dxshare.forms import SpecificErrorsMixin
-from municipalities.enums import TargetMetric
+from municipalities.enums import CommunityRule, TargetMetric
 from municipalities.models import Programme, ReminderPolicy
 
 
@@ -83,3 +83,35 @@ class TargetsForm(SpecificErrorsMixin, forms.Form):
                 error_messages={"invalid": _("Enter a whole number, or leave it empty for no target.")},
             )
         # SpecificErrorsMixin set its messages before these fields existed; nothing here is required.
+
+
+class CommunityForm(SpecificErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("e.g. 「南予の町」 or 「人口5万人未満の市町」."))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    rule = forms.ChoiceField(label=_("Who belongs"), choices=CommunityRule.choices, widget=forms.RadioSelect)
+    region = forms.TypedChoiceField(label=_("Region"), coerce=int, required=False, empty_value=None)
+    population_below = forms.IntegerField(
+        label=_("Population below"), required=False, min_value=1, max_value=100_000_000
+    )
+    chosen = forms.TypedMultipleChoiceField(
+        label=_("Chosen municipalities"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field_messages = {
+        "population_below": {
+            "min_value": _("Enter the population limit as a positive whole number."),
+            "invalid": _("Enter the population limit as a whole number, e.g. 50000."),
+        },
+        "rule": {"invalid_choice": _("Choose who belongs to the community.")},
+    }
+
+    def __init__(self, *args, regions, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("Choose…")), *regions]
+        self.fields["chosen"].choices = municipalities
+
+
+class AnnouncementForm(SpecificErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.enums import Kind, TargetMetric
+from municipalities.enums import CommunityRule, Kind, TargetMetric
 from municipalities.validators import validate_local_government_code
 
 
@@ -307,3 +307,69 @@ class ReminderPolicy(models.Model):
 
     def __str__(self):
         return f"{self.programme}: reminders"
+
+
+class Community(models.Model):
+    """A group of a programme's member municipalities that share news and events (e.g. 南予の町, towns under 50,000
+    people). Its members follow from its rule: a region, a population limit, or municipalities chosen by hand
+    (`municipalities.communities.members_of`)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="communities"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    rule = models.CharField(_("members"), max_length=12, choices=CommunityRule.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True)
+    population_below = models.PositiveIntegerField(_("population below"), null=True, blank=True)
+    chosen = models.ManyToManyField(
+        LocalGovernment, verbose_name=_("chosen municipalities"), blank=True, related_name="chosen_communities"
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["programme", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="unique_community_name",
+                violation_error_message=_("The programme already has a community of this name."),
+            ),
+            models.CheckConstraint(
+                name="community_rule_has_its_value",
+                condition=(
+                    models.Q(rule=CommunityRule.REGION, region__isnull=False)
+                    | models.Q(rule=CommunityRule.POPULATION, population_below__gt=0)
+                    | models.Q(rule=CommunityRule.CHOSEN)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:community", kwargs={"pk": self.pk})
+
+
+class Announcement(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="announcements")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    posted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-posted_at", "-id"]
+        indexes = [models.Index(fields=["community", "-posted_at", "-id"], name="announcement_newest_idx")]
+
+    def __str__(self):
+        return self.title

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.enums import Language, Role
 from dxshare.forms import SpecificErrorsMixin
@@ -18,7 +19,11 @@ class ProfileForm(SpecificErrorsMixin, forms.ModelForm):
             "profile": forms.Textarea(attrs={"rows": 6}),
             "ask_me_about": forms.Textarea(attrs={"rows": 4}),
         }
-        labels = {"title": _("Title"), "profile": _("Profile"), "ask_me_about": _("What to ask me about")}
+        labels = {
+            "title": pgettext_lazy("person", "Title"),
+            "profile": _("Profile"),
+            "ask_me_about": _("What to ask me about"),
+        }
         help_texts = {
             "title": _("e.g. DX推進専門官"),
             "profile": _("Your background and experience, as municipal staff should know it."),

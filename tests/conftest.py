@@ -7,6 +7,18 @@ from accounts.enums import Role
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request with another Accept-Language leaves that language
+    active in the test's thread (LocaleMiddleware does not switch back), which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def programme(db):
     return factories.ProgrammeFactory(slug="ehime-test", reference_prefix="EH")

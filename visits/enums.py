@@ -29,6 +29,7 @@ class Audience(models.TextChoices):
     REGION = "region", _("The municipalities of a region")
     POPULATION = "population", _("Municipalities under a population")
     CHOSEN = "chosen", _("Chosen municipalities")
+    COMMUNITY = "community", _("A community")
 
 
 class EventStatus(models.TextChoices):

@@ -150,6 +150,7 @@ class EventForm(WhenMixin, SpecificErrorsMixin, forms.Form):
     municipalities = forms.TypedMultipleChoiceField(
         label=_("Chosen municipalities"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    community = forms.TypedChoiceField(label=_("Community"), coerce=int, required=False, empty_value=None)
     organisers = forms.TypedMultipleChoiceField(
         label=_("Organisers"),
         coerce=int,
@@ -157,9 +158,10 @@ class EventForm(WhenMixin, SpecificErrorsMixin, forms.Form):
         help_text=_("They take attendance and attach materials."),
     )
 
-    def __init__(self, *args, regions, municipalities, organisers, **kwargs):
+    def __init__(self, *args, regions, municipalities, organisers, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Choose…")), *regions]
+        self.fields["community"].choices = [("", _("Choose…")), *communities]
         self.fields["municipalities"].choices = municipalities
         self.fields["organisers"].choices = organisers
 

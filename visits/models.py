@@ -150,6 +150,14 @@ class Event(models.Model):
         "municipalities.Region", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
     )
     population_below = models.PositiveIntegerField(_("population below"), null=True, blank=True)
+    community = models.ForeignKey(
+        "municipalities.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     municipalities = models.ManyToManyField(
         "municipalities.LocalGovernment", verbose_name=_("chosen municipalities"), blank=True, related_name="+"
     )

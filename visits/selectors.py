@@ -27,8 +27,9 @@ from consultations.models import Consultation
 from consultations.selectors import consultations_visible_to
 from dxshare.business_days import holiday_name
 from dxshare.fiscal import start_of_day
+from municipalities.communities import rule_includes
 from municipalities.enums import Kind
-from municipalities.models import LocalGovernment, Region, localised
+from municipalities.models import Community, LocalGovernment, Region, localised
 from specialists.models import Specialist
 from visits.enums import Audience, EventStatus, Mode, RegistrationStatus, TripStatus
 from visits.models import CalendarFeed, Event, FollowUp, Material, Registration, Trip, Visit
@@ -54,6 +55,8 @@ def open_to(organisation) -> Q:
         condition |= Q(audience=Audience.REGION, region_id=organisation.region_id)
     if organisation.population is not None:
         condition |= Q(audience=Audience.POPULATION, population_below__gt=organisation.population)
+    # A community's events: open to the municipalities its rule includes (municipalities.communities).
+    condition |= Q(audience=Audience.COMMUNITY) & rule_includes(organisation, prefix="community__")
     return condition
 
 
@@ -92,7 +95,7 @@ def trip_visible_to(user, pk) -> Trip:
 def event_visible_to(user, pk) -> Event:
     return (
         events_visible_to(user)
-        .select_related("programme", "region")
+        .select_related("programme", "region", "community")
         .prefetch_related("organisers", "municipalities", "materials")
         .get(pk=pk)
     )
@@ -562,7 +565,13 @@ def event_form_choices(programme) -> dict[str, list[tuple[int, str]]]:
             programme=programme, is_active=True, role__in=[Role.SPECIALIST, Role.COORDINATOR, Role.CENTRE_HEAD]
         ).order_by("role", "full_name")
     ]
-    return {"regions": regions, "municipalities": members_of(programme), "organisers": organisers}
+    communities = [(c.pk, c.name) for c in Community.objects.filter(programme=programme).order_by("name")]
+    return {
+        "regions": regions,
+        "municipalities": members_of(programme),
+        "organisers": organisers,
+        "communities": communities,
+    }
 
 
 EVENT_FORM_FIELDS = ("kind", "title", "description", "venue", "online_url", "capacity", "audience", "population_below")
@@ -573,6 +582,7 @@ def event_arguments(data: dict) -> tuple[dict, list, list]:
     fields = {key: data[key] for key in EVENT_FORM_FIELDS}
     fields |= {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
     fields["region"] = Region.objects.filter(pk=data["region"]).first() if data.get("region") else None
+    fields["community"] = Community.objects.filter(pk=data["community"]).first() if data.get("community") else None
     chosen = list(LocalGovernment.objects.filter(pk__in=data["municipalities"]))
     return fields, chosen, list(User.objects.filter(pk__in=data["organisers"]))
 

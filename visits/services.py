@@ -321,6 +321,12 @@ def _check_event(programme, fields: dict, municipalities) -> None:
         raise ValidationError({"region": _("Choose a region of this prefecture.")})
     if audience == Audience.POPULATION and not fields.get("population_below"):
         raise ValidationError({"population_below": _("Enter the population limit.")})
+    if audience == Audience.COMMUNITY:
+        community = fields.get("community")
+        if community is None:
+            raise ValidationError({"community": _("Choose the community.")})
+        if community.programme_id != programme.pk:
+            raise ValidationError({"community": _("Choose a community of this programme.")})
     if audience == Audience.CHOSEN:
         if not municipalities:
             raise ValidationError({"municipalities": _("Choose at least one municipality.")})
@@ -343,7 +349,21 @@ EVENT_FIELDS = (
     "audience",
     "region",
     "population_below",
+    "community",
 )
+
+
+def _audience_fields(fields: dict) -> dict:
+    """Only the audience's own setting is kept: an event opened to a community has no region, and so on."""
+    if "audience" not in fields:
+        return fields
+    audience = fields["audience"]
+    return {
+        **fields,
+        "region": fields.get("region") if audience == Audience.REGION else None,
+        "population_below": fields.get("population_below") if audience == Audience.POPULATION else None,
+        "community": fields.get("community") if audience == Audience.COMMUNITY else None,
+    }
 
 
 @transaction.atomic
@@ -351,6 +371,7 @@ def event_create(*, by, programme, fields: dict, organisers=(), municipalities=(
     if not can_plan(by, programme):  # who plans visits organises events
         raise PermissionDenied
     _check_event(programme, fields, list(municipalities))
+    fields = _audience_fields(fields)
     organisers = list(organisers) or [by]
     if any(o.programme_id != programme.pk or scope.is_organisation_staff(o) for o in organisers):
         raise ValidationError({"organisers": _("Organisers are specialists or the support centre of this programme.")})
@@ -368,6 +389,7 @@ def event_update(*, by, event: Event, fields: dict, organisers=(), municipalitie
     if not manages_event(by, event):
         raise PermissionDenied
     _check_event(event.programme, fields, list(municipalities))
+    fields = _audience_fields(fields)
     registered = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     capacity = fields.get("capacity")
     if capacity is not None and capacity < registered:

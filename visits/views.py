@@ -351,6 +351,7 @@ def event_edit(request, pk):
         "audience": event.audience,
         "region": event.region_id,
         "population_below": event.population_below,
+        "community": event.community_id,
         "municipalities": [m.pk for m in event.municipalities.all()],
         "organisers": [o.pk for o in event.organisers.all()],
     }
