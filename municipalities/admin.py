@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from municipalities.models import LocalGovernment, Membership, Programme, ProgrammeTarget, Region, ReminderPolicy
+from municipalities.models import (
+    Announcement,
+    Community,
+    LocalGovernment,
+    Membership,
+    Programme,
+    ProgrammeTarget,
+    Region,
+    ReminderPolicy,
+)
 
 
 @admin.register(LocalGovernment)
@@ -71,3 +80,29 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # changed through the portal (municipalities.services.reminder_policy_update), which replans
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the centre through the portal's services (which check the rules and tell the members); the admin
+    site only reads."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Community)
+class CommunityAdmin(ReadOnlyAdmin):
+    list_display = ["name", "programme", "rule", "region", "population_below"]
+    list_filter = ["programme", "rule"]
+    search_fields = ["name"]
+    list_select_related = ["programme", "region"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(ReadOnlyAdmin):
+    list_display = ["title", "community", "posted_by", "posted_at"]
+    list_select_related = ["community", "posted_by"]
+    search_fields = ["title"]
