@@ -9,12 +9,15 @@ from accounts.enums import Role
 from accounts.models import User
 from municipalities import communities
 from municipalities.enums import CommunityRule
-from municipalities.models import LocalGovernment, Programme, Region
+from municipalities.models import Community, LocalGovernment, Programme, Region
 from visits import services as visit_services
 from visits.enums import Audience, EventKind
 
 
 def demo_communities(programme: Programme) -> int:
+    """Idempotent: nothing is added if the programme already has communities."""
+    if Community.objects.filter(programme=programme).exists():
+        return 0
     coordinator = User.objects.filter(programme=programme, role=Role.COORDINATOR).order_by("pk").first()
     if coordinator is None:
         return 0

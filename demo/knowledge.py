@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from consultations.models import Consultation
 from knowledge import services
+from knowledge.models import Item
 from municipalities.models import Programme
 from specialists.enums import Domain
 
@@ -84,6 +85,8 @@ DELIVERABLES = [
 def demo_library(programme: Programme) -> int:
     """Cases from answered requests (one per domain), the last one left as a draft whose municipality is asked
     whether it may be named; and three published deliverables, the first shared with every programme."""
+    if Item.objects.filter(programme=programme).exists():  # idempotent: the demo is built once
+        return 0
     coordinator = programme_coordinator(programme)
     written = 0
     for index, (domain, (title, summary, advice, outcome, tags)) in enumerate(CASES.items()):

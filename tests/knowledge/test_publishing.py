@@ -25,7 +25,7 @@ def test_a_specialist_publishes_an_answered_request_as_an_anonymous_case(answere
 
 def test_an_unanswered_request_cannot_be_published(municipal_user, designer, five_specialists):
     consultation = make_request(municipal_user)
-    with pytest.raises(ValidationError, match="no answer yet"):
+    with pytest.raises(ValidationError, match="まだ回答がありません"):
         services.case_create(by=designer.user, consultation=consultation, fields=CASE, tag_names=[])
     assert not Item.objects.exists()
 
@@ -33,7 +33,7 @@ def test_an_unanswered_request_cannot_be_published(municipal_user, designer, fiv
 def test_a_confidential_request_cannot_be_published_until_the_flag_is_lifted(answered, designer, municipal_user):
     answered.confidential = True
     answered.save(update_fields=["confidential"])
-    with pytest.raises(ValidationError, match="confidential"):
+    with pytest.raises(ValidationError, match="非公開"):
         services.case_create(by=designer.user, consultation=answered, fields=CASE, tag_names=[])
     assert not Item.objects.exists()
     answered.confidential = False
@@ -78,7 +78,7 @@ def test_an_anonymous_case_may_not_name_its_municipality(answered, designer, mun
             by=designer.user, consultation=answered, fields={**CASE, field: text.format(**words)}, tag_names=[]
         )
     assert field in refused.value.message_dict
-    assert "anonymous" in refused.value.message_dict[field][0]
+    assert "匿名" in refused.value.message_dict[field][0]
     assert not Item.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_the_municipality_decides_whether_it_is_named(answered, designer, munici
 
 def test_only_one_case_per_request(answered, designer):
     publish_case(designer.user, answered)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="既に事例"):
         services.case_create(by=designer.user, consultation=answered, fields=CASE, tag_names=[])
 
 

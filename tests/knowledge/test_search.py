@@ -113,6 +113,7 @@ def test_the_search_reads_the_bigram_index(library, municipal_user):
         cursor.execute("DROP INDEX knowledge_prog_newest_idx")
         cursor.execute("DROP INDEX knowledge_prog_status_idx")
         cursor.execute("DROP INDEX knowledge_newest_idx")
+        cursor.execute("DROP INDEX knowledge_domain_newest_idx")
         items = selectors.ranked(selectors.items_visible_to(municipal_user), "マイナンバーカード")
         sql, params = items.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)

@@ -271,3 +271,93 @@ def test_the_list_and_a_page_run_the_same_queries_with_few_and_many_rows(
             _event(coordinator, community, title=f"勉強会{n}")
         assert _count(client, reverse("municipalities:communities")) == few_list
         assert _count(client, community.get_absolute_url()) == few_page
+
+
+# --- More roles and bad input -----------------------------------------------------------------------------------
+
+
+def test_the_list_for_each_role(login, coordinator, other_coordinator, region, site_admin, specialist_user):
+    mine = _community(coordinator, CommunityRule.REGION, region=region)
+    foreign = communities.community_create(
+        by=other_coordinator,
+        programme=other_coordinator.programme,
+        fields={"name": "他県の会", "rule": CommunityRule.POPULATION, "population_below": 10_000},
+    )
+    url = reverse("municipalities:communities")
+    for reader, seen, unseen in [
+        (specialist_user, mine, foreign),
+        (coordinator, mine, foreign),
+        (other_coordinator, foreign, mine),
+    ]:
+        page = login(reader).get(url).content.decode()
+        assert seen.name in page and unseen.name not in page
+    page = login(site_admin).get(url).content.decode()
+    assert mine.name in page and foreign.name in page
+    assert login(other_coordinator).get(mine.get_absolute_url()).status_code == 404
+
+
+def test_the_centre_head_and_a_site_admin_manage_communities(login, centre_head, site_admin, programme, region):
+    client = login(centre_head)
+    response = client.post(
+        reverse("municipalities:community_create"),
+        {"name": "南予の町", "description": "", "rule": CommunityRule.REGION, "region": region.pk},
+    )
+    community = Community.objects.get()
+    assert response.status_code == 302 and community.created_by == centre_head
+    response = client.post(
+        reverse("municipalities:announcement_post", args=[community.pk]), {"title": "お知らせ", "body": "本文"}
+    )
+    assert response.status_code == 302 and community.announcements.count() == 1
+
+    admin = login(site_admin)
+    assert admin.get(reverse("municipalities:community_create")).status_code == 403  # which programme?
+    url = reverse("municipalities:community_create") + f"?programme={programme.slug}"
+    assert admin.get(url).status_code == 200
+    response = admin.post(url, {"name": "人口5万人未満", "rule": CommunityRule.POPULATION, "population_below": "50000"})
+    assert response.status_code == 302
+    assert Community.objects.get(name="人口5万人未満").programme == programme
+    response = admin.post(
+        reverse("municipalities:community_edit", args=[community.pk]),
+        {"name": "南予の市町", "description": "説明", "rule": CommunityRule.REGION, "region": region.pk},
+    )
+    community.refresh_from_db()
+    assert response.status_code == 302 and community.name == "南予の市町" and community.description == "説明"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"title": "", "body": "本文"}, "title"), ({"title": "お知らせ", "body": "  "}, "body")],
+)
+def test_an_announcement_without_a_title_or_text_is_refused(login, coordinator, region, municipal_user, data, field):
+    community = _community(coordinator, CommunityRule.REGION, region=region)
+    response = login(coordinator).post(
+        reverse("municipalities:announcement_post", args=[community.pk]), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400 and response.context["announcement_form"].errors[field]
+    assert not Announcement.objects.exists() and not Notification.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        communities.announcement_post(by=coordinator, community=community, title=" ", body=" ")
+    assert set(refused.value.message_dict) == {"title", "body"}
+
+
+def test_an_edit_that_breaks_a_rule_changes_nothing(login, coordinator, region, municipality, outside_municipality):
+    community = _community(coordinator, CommunityRule.REGION, region=region, name="南予の町")
+    client = login(coordinator)
+    url = reverse("municipalities:community_edit", args=[community.pk])
+    for data, field in [
+        ({"rule": CommunityRule.CHOSEN, "chosen": [outside_municipality.pk]}, "chosen"),  # not a member: not offered
+        ({"rule": CommunityRule.POPULATION, "population_below": "0"}, "population_below"),
+        ({"rule": CommunityRule.REGION, "region": factories.RegionFactory().pk}, "region"),  # another prefecture
+    ]:
+        response = client.post(url, {"name": "改名", "description": "", **data}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and response.context["form"].errors[field]
+    community.refresh_from_db()
+    assert (community.name, community.rule, community.region) == ("南予の町", CommunityRule.REGION, region)
+    assert list(communities.members_of(community)) == [municipality]
+    with pytest.raises(ValidationError) as refused:
+        communities.community_update(
+            by=coordinator,
+            community=community,
+            fields={"name": "南予の町", "rule": CommunityRule.POPULATION, "population_below": -1},
+        )
+    assert "population_below" in refused.value.message_dict

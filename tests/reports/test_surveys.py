@@ -25,6 +25,16 @@ from visits.enums import Audience, EventKind
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _services_speak_english():
+    """The services' messages are checked in English here (they once were only because an earlier test had left
+    English active); pages are asked in the language each test names."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def colleague(programme, municipality):
     return factories.UserFactory(

@@ -4,6 +4,7 @@ through the services (the coordinator of each programme keeps its directory)."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 
 from accounts.enums import Role
@@ -29,7 +30,10 @@ def login():
         if user is not None:
             type(user).objects.filter(pk=user.pk).update(language="en")
             user.language = "en"
-        return client_for(user)
+        client = client_for(user)
+        # Signing in through the form would set this cookie from the account's language; force_login does not.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
 
     return sign_in
 
