@@ -11,4 +11,17 @@ class KnowledgeConfig(AppConfig):
         from knowledge.partners import reminders
 
         notify.register()  # the library's e-mail (notifications.registry)
+        from django.db.models.signals import post_save
+
+        from consultations.models import Consultation
+
+        post_save.connect(_request_saved, sender=Consultation, dispatch_uid="knowledge.request_saved")
         reminders.register()  # the reminder that an agreement's term is ending (notifications.registry)
+
+
+def _request_saved(sender, instance, **kwargs):
+    """A confidential request's case leaves every list at once: the kept lists and similar cases are renewed."""
+    if instance.confidential:
+        from knowledge.services import _library_changed
+
+        _library_changed()

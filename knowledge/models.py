@@ -123,6 +123,8 @@ class Item(models.Model):
                 fields=["domain", "-published_at", "-id"], condition=PUBLISHED, name="knowledge_domain_newest_idx"
             ),
             models.Index(fields=["programme", "status", "-updated_at"], name="knowledge_prog_status_idx"),
+            # A municipality's own cases (the library page's "from your requests").
+            models.Index(fields=["municipality", "-updated_at"], name="knowledge_municipality_idx"),
         ]
 
     def __str__(self):

@@ -234,9 +234,23 @@ def cases_of_my_municipality(user, *, limit: int = 10) -> list[Item]:
 
 
 def popular_tags(user, *, limit: int = 20) -> list[Tag]:
-    """Tags for the filter: the ones on the programme's newest 500 items, most used first (bounded work)."""
+    """Tags for the filter: the ones on the programme's newest 500 items, most used first (bounded work), kept for
+    ten minutes per programme and library generation (knowledge.services)."""
     if not scope.is_signed_in(user):
         return []
+    from django.core.cache import cache
+
+    from knowledge.services import library_generation
+
+    key = f"knowledge:tags:{user.programme_id}:{library_generation()}"
+    tags = cache.get(key)
+    if tags is None:
+        tags = _popular_tags(user, limit)
+        cache.set(key, tags, 600)
+    return tags
+
+
+def _popular_tags(user, limit: int) -> list[Tag]:
     recent = items_visible_to(user).order_by(*NEWEST).values("pk")[:500]
     tags = Item.tags.through.objects.filter(item_id__in=recent).values_list("tag_id", flat=True)
     counted: dict[int, int] = {}

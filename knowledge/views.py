@@ -1,9 +1,14 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +31,28 @@ def _item_or_404(user, pk) -> Item:
         raise Http404 from missing
 
 
+RESULTS_SECONDS = 300
+
+
+def _results(request, filters, query: str, *, cursor: str | None) -> str:
+    """The list part of the library page, as HTML. What a programme's people read depends only on the programme, so
+    the rendered list is kept per programme, library generation (every publication, withdrawal, share or naming
+    changes it: knowledge.services), language and address, for RESULTS_SECONDS."""
+    user = request.user
+    address = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    key = f"knowledge:results:{services.library_generation()}:{user.programme_id}:{get_language()}:{address}"
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - rendered by render_to_string below
+    found = selectors.library(user, filters=filters, cursor=cursor)
+    html = render_to_string("knowledge/includes/results.html", {"library": found, "query": query}, request=request)
+    if found.page.extra.get("restarted") or found.page.extra.get("invalid_cursor"):
+        messages.info(request, _("The list changed since the last page: it starts again from the top."))
+    else:
+        cache.set(key, str(html), RESULTS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered from a template
+
+
 @login_required
 def library(request):
     user = request.user
@@ -41,17 +68,15 @@ def library(request):
             filters.query = form.cleaned_data["q"] if form.cleaned_data["q"] and not form.errors else ""
         else:
             status = 400
-    found = selectors.library(user, filters=filters, cursor=request.GET.get("cursor") if status == 200 else None)
-    if found.page.extra.get("restarted") or found.page.extra.get("invalid_cursor"):
-        messages.info(request, _("The list changed since the last page: it starts again from the top."))
     query = request.GET.copy()
     query.pop("cursor", None)
+    results = _results(request, filters, query.urlencode(), cursor=request.GET.get("cursor") if status == 200 else None)
     return render(
         request,
         "knowledge/library.html",
         {
             "form": form,
-            "library": found,
+            "results": results,
             "query": query.urlencode(),
             "can_write": permissions.can_write(user),
             "drafts": selectors.drafts_for(user),

@@ -2,6 +2,7 @@
 id (404), bad input (a clear message, nothing changed, nothing rendered as HTML), and constant query counts."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -289,6 +290,7 @@ def test_a_tampered_cursor_starts_again(login, case, municipal_user):
 
 
 def _count(client, url, data=None) -> int:
+    cache.clear()  # the tag cloud is cached: measure the page as its first reader pays it
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, data or {})
     assert response.status_code == 200
@@ -320,3 +322,25 @@ def test_an_item_page_runs_the_same_queries_with_few_and_many_tags_and_files(
     item.tags.set(services.tags_for([f"タグ{n}" for n in range(10)]))
     assert Tag.objects.count() >= 10
     assert _count(client, item.get_absolute_url()) == few
+
+
+def test_the_kept_list_forgets_a_case_whose_request_becomes_confidential(
+    login, case, other_municipal_user, django_capture_on_commit_callbacks
+):
+    client = login(other_municipal_user)
+    assert case.title in client.get(reverse("knowledge:library")).content.decode()  # now kept
+    with django_capture_on_commit_callbacks(execute=True):
+        case.consultation.confidential = True
+        case.consultation.save(update_fields=["confidential"])
+    assert case.title not in client.get(reverse("knowledge:library")).content.decode()
+
+
+def test_the_kept_list_shows_a_newly_published_item(
+    login, case, designer, other_municipal_user, programme, django_capture_on_commit_callbacks
+):
+    client = login(other_municipal_user)
+    client.get(reverse("knowledge:library"))
+    item = library_item(programme, by=designer.user, status=Status.DRAFT, title="新しい手引き")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_publish(by=designer.user, item=item)
+    assert "新しい手引き" in client.get(reverse("knowledge:library")).content.decode()
