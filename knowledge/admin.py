@@ -3,19 +3,12 @@ agreement rules, reminders); the admin site reads them."""
 
 from django.contrib import admin
 
+from dxshare.admin import ReadOnlyAdminMixin
 from knowledge.models import Agreement, Introduction, Item, Need, Partner, Tag
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Item)
-class ItemAdmin(ReadOnlyAdmin):
+class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "domain", "programme", "naming", "published_at"]
     list_filter = ["kind", "status", "domain", "programme"]
     search_fields = ["title"]
@@ -24,13 +17,13 @@ class ItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ReadOnlyAdmin):
+class TagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "key"]
     search_fields = ["name", "key"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(ReadOnlyAdmin):
+class PartnerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "programme", "visibility", "active"]
     list_filter = ["kind", "visibility", "programme"]
     search_fields = ["name"]
@@ -38,18 +31,18 @@ class PartnerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdmin):
+class AgreementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "municipality", "starts_on", "ends_on", "yearly_cost", "status"]
     list_select_related = ["partner", "municipality"]
 
 
 @admin.register(Need)
-class NeedAdmin(ReadOnlyAdmin):
+class NeedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "programme", "status"]
     list_select_related = ["programme"]
 
 
 @admin.register(Introduction)
-class IntroductionAdmin(ReadOnlyAdmin):
+class IntroductionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["need", "partner", "introduced_on", "outcome"]
     list_select_related = ["need", "partner"]

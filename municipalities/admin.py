@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dxshare.admin import ReadOnlyAdminMixin
 from municipalities.models import (
     Announcement,
     Community,
@@ -82,19 +83,8 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
         return False  # changed through the portal (municipalities.services.reminder_policy_update), which replans
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the centre through the portal's services (which check the rules and tell the members); the admin
-    site only reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Community)
-class CommunityAdmin(ReadOnlyAdmin):
+class CommunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "rule", "region", "population_below"]
     list_filter = ["programme", "rule"]
     search_fields = ["name"]
@@ -102,7 +92,7 @@ class CommunityAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ReadOnlyAdmin):
+class AnnouncementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "community", "posted_by", "posted_at"]
     list_select_related = ["community", "posted_by"]
     search_fields = ["title"]
