@@ -108,7 +108,16 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
             % {"current": Status(from_status).label, "target": Status(to_status).label},
             code="transition",
         )
-    now = timezone.now()
+    # The change's one time: the status event's, which the reminders count from and re-planning reads back.
+    event = _record(
+        consultation,
+        None if system else by,
+        EventKind.STATUS,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+    now = event.created_at
     consultation.status = to_status
     if to_status == Status.ANSWERED:
         consultation.answered_at = now
@@ -119,14 +128,6 @@ def _transition(consultation, to_status, *, by, system=False, reason="", **chang
     for field, value in changes.items():
         setattr(consultation, field, value)
     consultation.save(update_fields=["status", "answered_at", "closed_at", "updated_at", *changes])
-    event = _record(
-        consultation,
-        None if system else by,
-        EventKind.STATUS,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
     reminders.plan(consultation, since=now, episode=event.pk)
 
 

@@ -8,7 +8,7 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from knowledge import notify, panels  # noqa: F401 - panels registers the sections shown on request pages
-        from knowledge.partners import reminders
+        from knowledge.partners import kept, reminders
 
         notify.register()  # the library's e-mail (notifications.registry)
         from django.db.models.signals import post_save
@@ -16,6 +16,7 @@ class KnowledgeConfig(AppConfig):
         from consultations.models import Consultation
 
         post_save.connect(_request_saved, sender=Consultation, dispatch_uid="knowledge.request_saved")
+        kept.register()  # every change to a partner renews the directory's kept list
         reminders.register()  # the reminder that an agreement's term is ending (notifications.registry)
 
 

@@ -14,7 +14,7 @@ by the programme's visible partners. Every page runs a fixed number of queries.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
@@ -152,13 +152,8 @@ def filter_partners(queryset: QuerySet[Partner], wanted: DirectoryFilter) -> Que
     return queryset
 
 
-@dataclass
-class Directory:
-    page: KeysetPage
-    ending_soon: list = field(default_factory=list)
-
-
-def directory(user, wanted: DirectoryFilter, *, cursor: str | None = None) -> Directory:
+def directory(user, wanted: DirectoryFilter, *, cursor: str | None = None) -> KeysetPage:
+    """One page of the directory (rows labelled), its count capped at COUNT_CAP."""
     queryset = filter_partners(partners_visible_to(user, inactive=wanted.inactive), wanted).only(*LIST_COLUMNS)
     found = textsearch.search(queryset, wanted.q, cap=COUNT_CAP, order=PARTNER_ORDER)
     count = _count(user, wanted) if found.count is None and not wanted.q else (found.count, found.capped)
@@ -166,7 +161,7 @@ def directory(user, wanted: DirectoryFilter, *, cursor: str | None = None) -> Di
         _with_relations(found.queryset), PARTNER_ORDER, cursor, per_page=PAGE_SIZE, count_cap=COUNT_CAP, count=count
     )
     label_rows(page.object_list)
-    return Directory(page=page, ending_soon=ending_soon(user))
+    return page
 
 
 def _count(user, wanted: DirectoryFilter) -> tuple[int, bool] | bool:

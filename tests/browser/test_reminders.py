@@ -6,7 +6,9 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -99,13 +101,18 @@ def _page(browser, live_server, user, language, width=1366, **context_options):
     page.problems = []  # script errors and refused content (a CSP violation is a console error), as in conftest's page
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    # Signed in by its session cookie: the journeys here open dozens of browsers a minute, more than allauth lets one
+    # address sign in (30 a minute); signing in through the form is tested in test_accessibility and test_hand_offs.
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": _session_for(user), "url": live_server.url}])
+    page.goto("/")
     assert page.locator("html").get_attribute("lang") == language
     return page
+
+
+def _session_for(user) -> str:
+    client = Client()
+    client.force_login(user, backend="accounts.backends.ModelBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _fits(page) -> bool:
