@@ -91,6 +91,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(role=Role.SITE_ADMIN) | models.Q(programme__isnull=False),
                 violation_error_message=_("Everyone except site administrators belongs to a programme."),
             ),
+            models.CheckConstraint(
+                name="only_site_admins_are_staff",
+                condition=models.Q(role=Role.SITE_ADMIN) | models.Q(is_staff=False, is_superuser=False),
+                violation_error_message=_("Only site administrators may use the admin site."),
+            ),
         ]
 
     def __str__(self):

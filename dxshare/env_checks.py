@@ -8,7 +8,7 @@ MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 INSECURE_PREFIX = "django-insecure"
 
 
-def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> list[str]:
+def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str], redis_url: str) -> list[str]:
     """Return what is wrong with a configuration that is about to serve real users (empty: fine)."""
     if debug:
         return []
@@ -24,8 +24,16 @@ def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str
             f"SECRET_KEY is insecure (use at least {MIN_SECRET_KEY_LENGTH} random characters, "
             f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
-    if not [host for host in allowed_hosts if host.strip()]:
+    hosts = [host.strip() for host in allowed_hosts if host.strip()]
+    if not hosts:
         problems.append("ALLOWED_HOSTS is empty (list the host names this portal answers to)")
+    elif "*" in hosts:
+        problems.append("ALLOWED_HOSTS is * (list the host names: any Host header would build the links in e-mails)")
+    if not redis_url.strip():
+        problems.append(
+            "REDIS_URL is not set (sign-in limits, kept pages and tasks need the shared Redis: counters in each "
+            "process's memory limit nothing)"
+        )
     return problems
 
 

@@ -33,7 +33,9 @@ if DEBUG:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 elif code_only(sys.argv):
     SECRET_KEY = SECRET_KEY or "code-only-command-never-serves-a-request"
-elif problems := production_problems(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS):
+elif problems := production_problems(
+    debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, redis_url=env.str("REDIS_URL", default="")
+):
     sys.exit(refusal_message(problems))
 
 INSTALLED_APPS = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "dxshare.urls"
@@ -173,7 +177,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "remember me": a session ends when the browser closes, after a working day (SESSION_COOKIE_AGE) however busy,
+# and after SESSION_IDLE_MINUTES without a page for the centre and site administrators (accounts.middleware).
+ACCOUNT_SESSION_REMEMBER = False
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=10) * 3600
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # An invitation link stays valid this many seconds (Django's password-reset tokens are reused for it).
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_VALID_SECONDS", default=7 * 24 * 3600)
@@ -238,8 +246,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = False
 SECURE_REFERRER_POLICY = "same-origin"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy every request comes from the proxy's address: the sign-in limits count the client's address, the
+# one the proxy appended to X-Forwarded-For (the last of TRUSTED_PROXY_COUNT entries from the right).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+# /healthz tells the world only 200 or 503; a monitor sending this token (X-Health-Token) reads which part failed.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS subdomains/preload are a decision for the operator of the domain, not for this application.

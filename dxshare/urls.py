@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,9 @@ from dxshare import views
 
 admin.site.site_header = _("dxshare administration")
 admin.site.site_title = _("dxshare administration")
+# The admin signs in through the portal's own sign-in (allauth): the same limits on failed attempts, the same second
+# factor. Its own password form would be a side door around both.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

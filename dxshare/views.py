@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import scope
 from consultations import selectors
 from dxshare.celery import app as celery_app
 
@@ -19,7 +22,10 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and monitoring: the database answers and the broker accepts connections."""
+    """For load balancers and monitoring: the database answers and the broker accepts connections.
+
+    The world reads only the status, 200 or 503; site administrators, and a monitor sending HEALTHZ_TOKEN in the
+    X-Health-Token header, read which part failed (never the exception's text)."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -34,4 +40,15 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001
         checks["broker"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    status = 200 if healthy else 503
+    if _may_read_health(request):
+        return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=status)
+    return HttpResponse("ok\n" if healthy else "unavailable\n", status=status, content_type="text/plain")
+
+
+def _may_read_health(request) -> bool:
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("X-Health-Token", "")
+    if token and sent and constant_time_compare(sent, token):
+        return True
+    return scope.is_site_admin(request.user)

@@ -36,8 +36,10 @@ def test_a_task_round_trips_through_redis(redis_worker):
     assert ping.delay().get(timeout=20) == "pong"
 
 
-def test_health_check_reports_database_and_broker(client, db):
-    response = client.get("/healthz")
+def test_health_check_reports_database_and_broker(site_admin):
+    from tests.conftest import client_for
+
+    response = client_for(site_admin).get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 

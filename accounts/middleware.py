@@ -1,0 +1,75 @@
+"""How long a signed-in session lasts, and what browsers and proxies may keep of signed-in pages.
+
+- A session ends after a working day (SESSION_COOKIE_AGE) from signing in, however busy; for the support centre and
+  site administrators also after SESSION_IDLE_MINUTES without a page. The browser's cookie already ends with the
+  browser (no "remember me"); these limits hold on the server, whatever the browser keeps.
+- Every page answered to a signed-in person is `Cache-Control: private, no-store`: nothing of it stays in a shared
+  proxy or in the browser's cache for the next person at the same desk.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from accounts import scope
+
+SIGNED_IN_AT = "dxshare.signed_in_at"
+SEEN_AT = "dxshare.seen_at"
+SEEN_EVERY = 60  # seconds: the idle clock is written at most once a minute, not on every page
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.session_started")
+def _session_started(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[SEEN_AT] = now
+
+
+def idle_limited(user) -> bool:
+    return scope.is_centre(user) or scope.is_site_admin(user)
+
+
+def _ended(request, now: int) -> str | None:
+    """Why the signed-in session must end now, or None; keeps the clocks it reads."""
+    session = request.session
+    started = session.setdefault(SIGNED_IN_AT, now)
+    if now - started > settings.SESSION_COOKIE_AGE:
+        return _("You were signed out after a working day. Please sign in again.")
+    if idle_limited(request.user):
+        seen = session.get(SEEN_AT, now)
+        if now - seen > settings.SESSION_IDLE_MINUTES * 60:
+            return _("You were signed out after %(minutes)s minutes without activity. Please sign in again.") % {
+                "minutes": settings.SESSION_IDLE_MINUTES
+            }
+        if SEEN_AT not in session or now - seen >= SEEN_EVERY:
+            session[SEEN_AT] = now
+    return None
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and (reason := _ended(request, int(time.time()))):
+            auth.logout(request)
+            messages.info(request, reason)
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
