@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -164,6 +166,10 @@ def assignment_errors(*, role, programme, organisation) -> dict[str, str]:
     return errors
 
 
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Invitation(models.Model):
     """A record that a coordinator invited someone. The account exists from the start, without a password."""
 
@@ -174,6 +180,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
     last_sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Part of every link's signed token: a new one on each sending, so that only the latest link works.
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
 
     class Meta:
         verbose_name = _("invitation")

@@ -1,19 +1,12 @@
 """Writes on people: invitations and their acceptance."""
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import scope
-from accounts.models import Invitation, User, assignment_errors
-
-
-def invitation_link_parts(user: User) -> dict[str, str]:
-    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+from accounts.models import Invitation, User, assignment_errors, new_nonce
 
 
 @transaction.atomic
@@ -50,16 +43,24 @@ def invitation_resend(*, invitation: Invitation, sent_by: User) -> None:
         raise ValidationError(_("This invitation has already been accepted."))
     if not scope.can_invite(sent_by, invitation.user.programme):
         raise ValidationError(_("You may not invite people to this role or programme."))
-    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now())
+    # A new nonce: the links sent before stop working (accounts.invitations).
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), nonce=new_nonce())
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, password: str) -> None:
-    """Set the first password; the token that led here becomes invalid because the password hash changed."""
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the first password; the invitation is accepted, so its link no longer works. Refused if another tab
+    accepted it first (the row is locked and read again)."""
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."))
+    user = invitation.user
     user.set_password(password)
     user.save(update_fields=["password"])
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
 
 
 @transaction.atomic

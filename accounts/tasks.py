@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.invitations import token_for
 from accounts.models import Invitation
-from accounts.services import invitation_link_parts
 
 
 @shared_task(
@@ -22,8 +22,14 @@ def send_invitation(invitation_id: int) -> None:
         return
     user = invitation.user
     with translation.override(user.language):
-        link = settings.SITE_URL + reverse("accounts:accept_invitation", kwargs=invitation_link_parts(user))
-        context = {"user": user, "invitation": invitation, "link": link, "programme": user.programme}
+        link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token_for(invitation)})
+        context = {
+            "user": user,
+            "invitation": invitation,
+            "link": link,
+            "programme": user.programme,
+            "hours": settings.INVITATION_VALID_SECONDS // 3600,
+        }
         subject = render_to_string("accounts/emails/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/emails/invitation_body.txt", context)
     send_mail(subject, body, None, [user.email])

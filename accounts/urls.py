@@ -4,6 +4,7 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("invitation/<uidb64>/<token>/", views.accept_invitation, name="accept_invitation"),
+    path("invitation/accept/", views.accept_invitation, name="accept_invitation"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("language/", views.set_language, name="set_language"),
 ]

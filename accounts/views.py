@@ -1,41 +1,55 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import services
+from accounts import invitations, services
 from accounts.adapters import remember_language
 from accounts.enums import Language
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
 
 
-def _invited_user(uidb64: str, token: str) -> User | None:
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        return None
-    return user if default_token_generator.check_token(user, token) else None
+def invitation(request, token):
+    """The link from the e-mail: its token goes into the session and the browser moves on to an address without it."""
+    found, problem = invitations.invitation_from(token)
+    if found is None:
+        return _invitation_refused(request, problem)
+    request.session[invitations.SESSION_KEY] = token
+    return redirect("accounts:accept_invitation")
 
 
-def accept_invitation(request, uidb64, token):
-    user = _invited_user(uidb64, token)
-    if user is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
+def accept_invitation(request):
+    token = request.session.get(invitations.SESSION_KEY, "")
+    found, problem = invitations.invitation_from(token) if token else (None, invitations.INVALID)
+    if found is None:
+        request.session.pop(invitations.SESSION_KEY, None)
+        return _invitation_refused(request, problem)
+    user = found.user
     form = AcceptInvitationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        try:
+            user = services.invitation_accept(invitation=found, password=form.cleaned_data["new_password1"])
+        except ValidationError:
+            return _invitation_refused(request, invitations.USED)
+        request.session.pop(invitations.SESSION_KEY, None)
         login(request, user, backend="accounts.backends.ModelBackend")
         translation.activate(user.language)
         messages.success(request, _("Welcome! Your password is set and you are signed in."))
         return remember_language(redirect("home"), user.language)
     return render(request, "accounts/accept_invitation.html", {"form": form, "invited_user": user})
+
+
+def _invitation_refused(request, problem: str):
+    """Why the link does not work and what to do, as a page (410 for a link that worked once, 404 otherwise)."""
+    status = 404 if problem == invitations.INVALID else 410
+    hours = settings.INVITATION_VALID_SECONDS // 3600
+    return render(request, "accounts/invitation_invalid.html", {"problem": problem, "hours": hours}, status=status)
 
 
 @require_POST

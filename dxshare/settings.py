@@ -183,8 +183,9 @@ ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=10) * 3600
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-# An invitation link stays valid this many seconds (Django's password-reset tokens are reused for it).
-PASSWORD_RESET_TIMEOUT = env.int("INVITATION_VALID_SECONDS", default=7 * 24 * 3600)
+# An invitation link stays valid this many seconds (its own signed token: accounts.invitations). Password-reset links
+# keep Django's own lifetime (PASSWORD_RESET_TIMEOUT, three days).
+INVITATION_VALID_SECONDS = env.int("INVITATION_VALID_SECONDS", default=72 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,14 +1,18 @@
 import re
+import time
 
 import pytest
-from django.core import mail
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail, signing
 from django.urls import reverse
 
+from accounts import invitations
 from accounts.enums import Role
 from accounts.models import Invitation, User
 from specialists.models import Specialist
 
 pytestmark = pytest.mark.django_db
+ACCEPT = "/account/invitation/accept/"
 
 
 def _invite(client, **data):
@@ -43,16 +47,23 @@ def test_a_coordinator_invites_municipal_staff_who_sets_a_password(
     assert "招待" in message.subject  # the invitee's language is Japanese
 
     link = _link_from(message)
+    assert "72" in message.body  # how long the link works
     invitee = login(None)
-    assert invitee.get(link).status_code == 200
-    response = invitee.post(link, {"new_password1": "kaigi-2026-matsuyama", "new_password2": "kaigi-2026-matsuyama"})
+    opened = invitee.get(link)
+    # The token leaves the address at once: it is kept in the session, and the form's address carries nothing.
+    assert opened.status_code == 302 and opened.url == ACCEPT
+    form = invitee.get(ACCEPT)
+    assert form.status_code == 200 and link.split("/")[-2] not in form.text
+    response = invitee.post(ACCEPT, {"new_password1": "kaigi-2026-matsuyama", "new_password2": "kaigi-2026-matsuyama"})
     assert response.status_code == 302 and response.url == reverse("home")
     user.refresh_from_db()
     assert user.check_password("kaigi-2026-matsuyama")
     assert Invitation.objects.get(user=user).accepted_at is not None
     assert invitee.get(reverse("home")).status_code == 200
-    # The link cannot be used twice.
-    assert login(None).get(link).status_code == 404
+    # The link cannot be used twice: a page says the invitation was accepted, and how to sign in.
+    again = login(None).get(link)
+    assert again.status_code == 410 and again.context["problem"] == "used"
+    assert "サインイン" in again.text or "ログイン" in again.text
 
 
 def test_an_english_speaker_gets_the_invitation_in_english(login, coordinator, django_capture_on_commit_callbacks):
@@ -132,8 +143,64 @@ def test_resending_someone_elses_invitation_is_a_404(
 
 
 def test_a_forged_or_garbled_link_is_refused(client, municipal_user):
-    assert client.get(reverse("accounts:accept_invitation", args=["MQ", "forged-token"])).status_code == 404
-    assert client.get(reverse("accounts:accept_invitation", args=["!!", "x"])).status_code == 404
+    for token in ("forged-token", "!!", "eyJpIjoxLCJuIjoieCJ9:1abc:xyz"):
+        response = client.get(reverse("accounts:invitation", args=[token]))
+        assert response.status_code == 404 and response.context["problem"] == "invalid"
+    # The accepting page without a link opened first has nothing to accept.
+    assert client.get(ACCEPT).status_code == 404
+    # A password-reset token (Django's generator) opens no invitation, and an invitation's token resets nothing.
+    reset = default_token_generator.make_token(municipal_user)
+    assert client.get(reverse("accounts:invitation", args=[reset])).status_code == 404
+
+
+def _invitation(login, coordinator, capture):
+    with capture(execute=True):
+        _invite(login(coordinator), email="n@example.jp", full_name="N", role=Role.COORDINATOR, language="ja")
+    return Invitation.objects.get(user__email="n@example.jp")
+
+
+def test_an_invitation_link_works_for_72_hours(login, coordinator, django_capture_on_commit_callbacks, monkeypatch):
+    invitation = _invitation(login, coordinator, django_capture_on_commit_callbacks)
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now - 72 * 3600 + 60)  # sent 71 h 59 min ago
+    fresh = invitations.token_for(invitation)
+    monkeypatch.setattr(signing.time, "time", lambda: now - 72 * 3600 - 1)  # sent 72 h and a second ago
+    stale = invitations.token_for(invitation)
+    monkeypatch.undo()
+    assert login(None).get(reverse("accounts:invitation", args=[fresh])).status_code == 302
+    refused = login(None).get(reverse("accounts:invitation", args=[stale]))
+    assert refused.status_code == 410 and refused.context["problem"] == "expired"
+    assert "72" in refused.text  # the page says how long links work and how to get a new one
+
+
+def test_an_expiring_link_kept_in_the_session_is_refused_on_submit(
+    login, coordinator, django_capture_on_commit_callbacks, settings
+):
+    invitation = _invitation(login, coordinator, django_capture_on_commit_callbacks)
+    invitee = login(None)
+    assert invitee.get(reverse("accounts:invitation", args=[invitations.token_for(invitation)])).status_code == 302
+    settings.INVITATION_VALID_SECONDS = -1  # the link expires while the form is open
+    response = invitee.post(ACCEPT, {"new_password1": "kaigi-2026-matsuyama", "new_password2": "kaigi-2026-matsuyama"})
+    assert response.status_code == 410
+    invitation.user.refresh_from_db()
+    assert not invitation.user.has_usable_password()
+
+
+def test_sending_again_invalidates_the_earlier_links(login, coordinator, django_capture_on_commit_callbacks):
+    invitation = _invitation(login, coordinator, django_capture_on_commit_callbacks)
+    first = _link_from(mail.outbox[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        login(coordinator).post(reverse("specialists:invitation_resend", args=[invitation.pk]))
+    second = _link_from(mail.outbox[-1])
+    assert first != second
+    refused = login(None).get(first)
+    assert refused.status_code == 410 and refused.context["problem"] == "replaced"
+    assert login(None).get(second).status_code == 302
+
+
+def test_password_resets_keep_djangos_three_days(settings):
+    assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 3600
+    assert settings.INVITATION_VALID_SECONDS == 72 * 3600
 
 
 def test_there_is_no_open_sign_up(client):
