@@ -1,10 +1,12 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, SecurityEvent, User
+from dxshare.admin import ReadOnlyAdminMixin
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -53,3 +55,26 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user", "invited_by"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "kind", "email", "user", "actor", "ip"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip"]
+    date_hierarchy = "at"
+    raw_id_fields = ["user", "actor"]
+
+
+# allauth's own admin would let a factor be deleted without the reason and the record a reset needs: here the
+# authenticators are only read; a site administrator resets them on the person's page in the portal.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    raw_id_fields = ["user"]
+    exclude = ["data"]  # the secret and the codes are nobody's to read

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import middleware  # noqa: F401 - its receiver starts each session's clocks when someone signs in
+        from accounts import (
+            middleware,  # noqa: F401 - its receiver starts each session's clocks when someone signs in
+            security_log,  # noqa: F401 - its receivers write the security log
+        )

@@ -50,6 +50,7 @@ NAVIGATION = [
     NavItem("specialists:people", _("People"), _centre_or_admin),
     NavItem("reports:surveys", _("Surveys"), scope.is_organisation_staff),
     NavItem("notifications:preferences", _("E-mail settings"), _anyone),
+    NavItem("accounts:two_factor_required", _("Sign-in security"), _anyone),
     NavItem("admin:index", _("Admin site"), scope.is_site_admin),
 ]
 

@@ -26,9 +26,13 @@ SEEN_EVERY = 60  # seconds: the idle clock is written at most once a minute, not
 @receiver(user_logged_in, dispatch_uid="accounts.session_started")
 def _session_started(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
+        from accounts import two_factor
+
         now = int(time.time())
         request.session[SIGNED_IN_AT] = now
         request.session[SEEN_AT] = now
+        if two_factor.required_for(user) and two_factor.enrolled(user):
+            request.session[two_factor.SESSION_KEY] = True
 
 
 def idle_limited(user) -> bool:
@@ -73,3 +77,55 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Site administrators, the centre head and coordinators without a second factor can open only the pages that
+    set one up (and sign out, switch language): everything else sends them to the page that walks them through it.
+    Whether they have one is asked once and kept in the session; removing a factor asks again."""
+
+    OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not self._may_pass(request):
+            from django.shortcuts import redirect
+
+            return redirect("accounts:two_factor_required")
+        return self.get_response(request)
+
+    def _may_pass(self, request) -> bool:
+        from accounts import two_factor
+
+        if request.session.get(two_factor.SESSION_KEY) or not two_factor.required_for(request.user):
+            return True
+        if two_factor.enrolled(request.user):
+            request.session[two_factor.SESSION_KEY] = True
+            return True
+        path = request.path_info
+        return path.startswith(self.OPEN_PREFIXES) or path in _open_paths()
+
+
+def _open_paths() -> set[str]:
+    from django.urls import reverse
+
+    return {reverse("accounts:two_factor_required"), reverse("accounts:set_language"), reverse("healthz")}
+
+
+def _factors_changed(sender, request=None, **kwargs):
+    """Removing a factor (or the administrator's reset) asks again at the next page whether one is left."""
+    from accounts import two_factor
+
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(two_factor.SESSION_KEY, None)
+
+
+def _connect_two_factor_signals():
+    from allauth.mfa import signals as mfa_signals
+
+    mfa_signals.authenticator_removed.connect(_factors_changed, dispatch_uid="accounts.two_factor.removed")
+
+
+_connect_two_factor_signals()

@@ -190,3 +190,31 @@ class Invitation(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SecurityEvent(models.Model):
+    """One sign-in, failed sign-in, sign-out, password or second-factor change (accounts.security_log). Written
+    once, never changed: PostgreSQL refuses UPDATE and DELETE on the table (a trigger, migration 0005), the admin
+    only reads it, and people are deactivated rather than deleted."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("what"), max_length=32)
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    email = models.CharField(_("e-mail address given"), max_length=254, blank=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("done by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="security_event_user_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.email or self.user_id}"

@@ -10,3 +10,8 @@ class ConsultationsConfig(AppConfig):
         from consultations import reminders
 
         reminders.register()  # the kinds of e-mail and reminders it sends (notifications.registry)
+        from consultations import notify
+        from notifications import registry
+
+        # Mails about a request go only while the recipient may still see it (and its internal notes, for those).
+        registry.register_visibility("consultations.consultation", notify.still_visible)

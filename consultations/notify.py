@@ -1,5 +1,9 @@
 """Who hears about what, in their own language. Rows go to the notifications outbox; only people who may see the
-request are told, and internal notes only reach the centre and the specialists."""
+request are told, and internal notes only reach the centre and the specialists.
+
+A confidential request's mails carry its reference and a link, never its title or text: mail leaves the portal's
+protection (forwarded, kept in other systems). Each row names its request, and is sent only if the recipient may
+still see it when it goes (`still_visible`, asked by the outbox, also for the digest)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -8,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations import permissions, workflow
-from consultations.enums import Status
 from notifications.services import notification_schedule
 from specialists.selectors import centre_staff
 
@@ -36,8 +39,9 @@ def _send(
         with translation.override(user.language):
             context = {
                 "consultation": consultation,
+                "confidential": consultation.confidential,
                 "headline": headline(user),
-                "excerpt": excerpt,
+                "excerpt": "" if consultation.confidential else excerpt,
                 "url": settings.SITE_URL + consultation.get_absolute_url(),
             }
             subject = render_to_string("consultations/emails/notification_subject.txt", context).strip()
@@ -49,7 +53,24 @@ def _send(
             body=body,
             url=context["url"],
             unique_key=f"{key}:{user.pk}" if key else None,
+            about=consultation,
         )
+
+
+INTERNAL_KINDS = frozenset({"consultation.note", "consultation.handed_back"})
+
+
+def still_visible(user, rows) -> set[int]:
+    """The outbox rows about requests that `user` may still see (internal ones: still see internally), in one query."""
+    from consultations.models import Consultation
+
+    visible = set(
+        Consultation.objects.filter(
+            permissions.visible_filter(user), pk__in={row.about_id for row in rows}
+        ).values_list("pk", flat=True)
+    )
+    internal = permissions.sees_internal(user)
+    return {row.pk for row in rows if row.about_id in visible and (internal or row.kind not in INTERNAL_KINDS)}
 
 
 def _watchers(consultation) -> list:
@@ -164,8 +185,17 @@ def status_changed(consultation, *, from_status: str, by, reason: str = "") -> N
         kind=f"consultation.{consultation.status}",
         actor=by,
         headline=lambda user: (
+            # The status as the recipient's own page shows it ("Please reply", "Answered: please check", …).
             _("%(reference)s is now: %(status)s.")
-            % {"reference": consultation.reference, "status": Status(consultation.status).label}
+            % {"reference": consultation.reference, "status": shown_status(user, consultation)}
         ),
         excerpt=reason,
     )
+
+
+def shown_status(user, consultation) -> str:
+    """The status label the request's page shows this person (consultations.workflow.viewer_state)."""
+    state = workflow.viewer_state(
+        consultation.status, permissions.parties(user, consultation), consultation.last_reply_by
+    )
+    return str(state.label)

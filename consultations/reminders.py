@@ -156,6 +156,7 @@ def _compose(reminders: list[Reminder]) -> dict:
             }
             context = {
                 "consultation": consultation,
+                "confidential": consultation.confidential,
                 "headline": headline,
                 "excerpt": "",
                 "url": settings.SITE_URL + consultation.get_absolute_url(),

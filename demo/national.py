@@ -18,6 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Case, OuterRef, Subquery, Value, When
@@ -25,6 +28,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.two_factor import REQUIRED_ROLES
 from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urgency
 from consultations.models import Consultation, Event, Message, ReferenceCounter, Routing, Watcher
 from consultations.workflow import Party
@@ -146,6 +150,13 @@ def _programme(prefecture: LocalGovernment, index: int, today: dt.date) -> Progr
     for person in people:
         person.password = unusable
     User.objects.bulk_create(people)
+    # The centre's accounts have a second factor, as they must before using the portal (accounts.two_factor).
+    Authenticator.objects.bulk_create(
+        [
+            Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())})
+            for user in User.objects.filter(programme=programme, role__in=sorted(REQUIRED_ROLES))
+        ]
+    )
     specialists = User.objects.filter(programme=programme, role=Role.SPECIALIST)
     Specialist.objects.bulk_create(
         [

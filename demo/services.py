@@ -4,10 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 
+from accounts import two_factor
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
@@ -81,6 +83,11 @@ class DemoLogin:
     description: str
 
 
+# The demo's site administrator, centre heads and coordinators sign in with a second step (as they must): their
+# authenticator app's key is this one, printed with the logins; `manage.py demo_totp_code` prints the current code.
+DEMO_TOTP_SECRET = "DXSHAREDEMODXSHAREDEMODXSHAREDEM"  # noqa: S105 - base32, published for the demo
+
+
 @lru_cache(maxsize=1)
 def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)  # hashed once: a full-strength hash per person would take seconds
@@ -94,6 +101,8 @@ def _person(email, full_name, role, programme=None, organisation=None, **extra) 
         )
         user.password = _demo_password_hash()
         user.save(update_fields=["password"])
+    if two_factor.required_for(user) and not two_factor.enrolled(user):
+        TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
 
 

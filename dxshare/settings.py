@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "csp",
     # ours, from the ground floor up (see docs/architecture.md)
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
 ]
 
@@ -186,6 +188,15 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # An invitation link stays valid this many seconds (its own signed token: accounts.invitations). Password-reset links
 # keep Django's own lifetime (PASSWORD_RESET_TIMEOUT, three days).
 INVITATION_VALID_SECONDS = env.int("INVITATION_VALID_SECONDS", default=72 * 3600)
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes, and security keys (WebAuthn).
+# Required for site administrators, the centre head and coordinators (accounts.two_factor), offered to everyone.
+# Wrong codes count against the same limit as wrong passwords (five per account in five minutes).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="dxshare")
+MFA_TOTP_PERIOD = 30
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://localhost during development only
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,6 +62,10 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # What the message is about, when a feature says so: it is sent only while the recipient may still see that
+    # (notifications.registry.register_visibility), asked again when a worker or the digest sends it.
+    about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(
         _("next attempt at"),
         default=timezone.now,

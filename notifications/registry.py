@@ -71,3 +71,17 @@ def register_planner(planner: Callable[[], int]) -> None:
 
 def planners() -> list[Callable[[], int]]:
     return list(_PLANNERS)
+
+
+# May the recipient still read what these rows are about? visibility(user, rows) -> the pks of the rows that may go;
+# one per model ("app_label.model"), asked when a row is sent (at once or in the digest), in a fixed number of queries.
+Visibility = Callable[[object, list], set[int]]
+_VISIBILITY: dict[str, Visibility] = {}
+
+
+def register_visibility(model_label: str, check: Visibility) -> None:
+    _VISIBILITY[model_label.lower()] = check
+
+
+def visibility(model_label: str) -> Visibility | None:
+    return _VISIBILITY.get(model_label.lower())

@@ -22,6 +22,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -29,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import EmailDelivery
 from accounts.models import User
@@ -140,12 +142,14 @@ def notification_schedule(
     url: str = "",
     unique_key: str | None = None,
     delivery: str | None = None,
+    about=None,
 ) -> Notification | None:
     """Put one message for `recipient` in the outbox; call it inside the feature's transaction.
 
     Returns the row, the existing row when `unique_key` was scheduled before, or None when the recipient cannot
     receive e-mail (deactivated, no address) or turned this kind off. Immediate rows are handed to a worker after
     commit; digest rows wait for the daily digest. `delivery`: the recipient's choice when the caller has read it.
+    `about`: the object the message is about; the row is sent only while the recipient may still see it.
     """
     if not _deliverable(recipient):
         return None
@@ -164,6 +168,8 @@ def notification_schedule(
         "created_at": now,
         "next_attempt_at": now + DISPATCH_LEASE if immediate else now,
     }
+    if about is not None:
+        fields.update(about_type=ContentType.objects.get_for_model(about), about_id=about.pk)
     if unique_key is None:
         notification = Notification.objects.create(**fields)
     else:
@@ -240,6 +246,9 @@ def notification_send(*, notification_id: int) -> bool:
             claimed_at=None, failed_at=now, last_error=_("The recipient is deactivated or has no e-mail address.")
         )
         return False
+    if notification.pk not in _still_visible(recipient, [notification]):
+        rows.update(claimed_at=None, failed_at=now, last_error=str(NOT_VISIBLE))
+        return False
     body = notification.body.rstrip()
     if notification.url and notification.url not in body:
         body = f"{body}\n\n{notification.url}"
@@ -258,6 +267,24 @@ def notification_send(*, notification_id: int) -> bool:
         return False
     rows.update(sent_at=timezone.now(), last_error="")
     return True
+
+
+def _still_visible(recipient: User, notifications: list[Notification]) -> set[int]:
+    """The rows whose subject the recipient may still see now (rows about nothing in particular always may): a
+    request made confidential, a person moved to another municipality or programme, hears no more of it."""
+    allowed = {n.pk for n in notifications if n.about_type_id is None}
+    by_type: dict[int, list[Notification]] = {}
+    for n in notifications:
+        if n.about_type_id is not None:
+            by_type.setdefault(n.about_type_id, []).append(n)
+    for type_id, rows in by_type.items():
+        model = ContentType.objects.get_for_id(type_id)
+        check = registry.visibility(f"{model.app_label}.{model.model}")
+        allowed |= check(recipient, rows) if check is not None else {n.pk for n in rows}
+    return allowed
+
+
+NOT_VISIBLE = gettext_lazy("Not sent: the recipient may no longer see what it is about.")
 
 
 def _excerpt(body: str) -> str:
@@ -300,6 +327,14 @@ def digest_send_to(*, recipient_id: int, now: dt.datetime | None = None) -> bool
             last_error=_("The recipient is deactivated or has no e-mail address."),
         )
         return False
+    visible = _still_visible(recipient, notifications)
+    if len(visible) < len(notifications):
+        Notification.objects.filter(batch=batch).exclude(pk__in=visible).update(
+            claimed_at=None, batch=None, failed_at=now, last_error=str(NOT_VISIBLE)
+        )
+        notifications = [n for n in notifications if n.pk in visible]
+        if not notifications:
+            return False
     try:
         with translation.override(recipient.language):
             context = {

@@ -200,7 +200,10 @@ def surveys_open_due(*, now: dt.datetime | None = None) -> int:
                 kind=SurveyKind.REQUEST,
                 programme_id=consultation.programme_id,
                 fiscal_year=consultation.fiscal_year or fiscal_year_of(consultation.closed_at),
-                title=f"{consultation.reference} {consultation.title}".strip(),
+                # A confidential request's title stays in the portal: survey mails name it by its reference only.
+                title=consultation.reference
+                if consultation.confidential
+                else f"{consultation.reference} {consultation.title}".strip(),
                 people=consultation_invitees(consultation),
                 now=now,
             )

@@ -96,6 +96,27 @@ class ProgrammeTargetFactory(DjangoModelFactory):
     value = 100
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the test users' authenticator app (base32)
+
+
+def totp_code(user=None, secret: str = TOTP_SECRET) -> str:
+    """The code the test users' app shows now; forgets that `user` used it (a code works once per 30 seconds). Near
+    the end of a period it waits for the next one, so that the server checks the code in the period it was made."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.conf import settings
+    from django.core.cache import cache
+
+    period = settings.MFA_TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.1)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    if user is not None:
+        cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    return code
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
@@ -107,6 +128,17 @@ class UserFactory(DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     organisation = None
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def two_factor(user, create, extracted, **kwargs):
+        """Roles that must sign in with a second factor have one (an authenticator app with TOTP_SECRET), as they
+        would in use; `two_factor=False` makes one who has not enrolled yet."""
+        from accounts.two_factor import required_for
+
+        if create and extracted is not False and required_for(user):
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(user, TOTP_SECRET)
 
 
 class MunicipalUserFactory(UserFactory):

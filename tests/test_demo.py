@@ -80,3 +80,20 @@ def test_demo_has_a_year_of_visits_camps_with_a_waiting_list_and_workshops():
     assert {"summer_camp", "winter_camp", "workshop"} <= kinds
     assert Registration.objects.filter(event__programme=ehime, status="waiting").exists()
     assert Registration.objects.filter(event__programme=ehime, attended=True).exists()
+
+
+def test_the_demo_centre_signs_in_with_the_published_second_step(client):
+    """Coordinators must have a second factor: the demo's have its published key, and the command prints the code."""
+    import io
+
+    from allauth.mfa.models import Authenticator
+
+    demo_seed()
+    coordinator = User.objects.get(email="coordinator@centre.kochi.example")
+    assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists()
+    response = client.post("/accounts/login/", {"login": coordinator.email, "password": "dxshare-demo-2026"})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    out = io.StringIO()
+    call_command("demo_totp_code", stdout=out)
+    assert client.post("/accounts/2fa/authenticate/", {"code": out.getvalue().split()[0]}).status_code == 302
+    assert client.get("/").status_code == 200

@@ -65,3 +65,18 @@ def _fresh_sign_in_limits():
 
     cache.clear()
     yield
+
+
+def second_step(page, email: str) -> None:
+    """After the password, someone with a second factor is asked for a code: type the one the test users' app shows
+    (tests.factories.TOTP_SECRET). Nothing to do for someone without one."""
+    page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" not in page.url:
+        return
+    from accounts.models import User
+    from tests.factories import totp_code
+
+    user = User.objects.get(email__iexact=email)
+    page.locator("#id_code").fill(totp_code(user))
+    page.locator("#id_code").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)

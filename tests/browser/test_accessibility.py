@@ -8,7 +8,7 @@ from accounts.enums import Role
 from consultations import services
 from specialists.enums import Domain
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, second_step
 from tests.consultations.conftest import checked_pdf, make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,6 +64,7 @@ def _sign_in(page, email):
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
+    second_step(page, email)
     page.wait_for_url("**/")
 
 

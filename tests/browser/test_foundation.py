@@ -3,8 +3,10 @@
 import pytest
 
 from accounts.enums import Role
+from accounts.models import User
 from tests import factories
 from tests.browser.conftest import screenshot
+from tests.factories import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +42,11 @@ def test_sign_in_by_keyboard_then_switch_language(page, coordinator_login):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(password)
     page.get_by_label("パスワード").press("Enter")
+    # The coordinator's second step: the code from the authenticator app, typed and sent with the keyboard.
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert page.locator("#id_code").is_visible()
+    page.locator("#id_code").fill(totp_code(User.objects.get(email=email)))
+    page.locator("#id_code").press("Enter")
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text() == "ようこそ、中村 彩 様"
     assert page.get_by_role("navigation", name="メインメニュー").is_visible()

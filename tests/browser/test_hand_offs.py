@@ -8,7 +8,7 @@ from accounts.enums import Role
 from consultations import services
 from specialists.enums import Domain
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, second_step
 from tests.consultations.conftest import make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,6 +93,7 @@ def _sign_in(page, user, language):
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
+    second_step(page, user.email)
     page.wait_for_url("**/")
     assert page.locator("html").get_attribute("lang") == language
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from specialists.enums import Domain
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, second_step
 from tests.browser.test_accessibility import _violations
 from visits import services
 from visits.enums import Audience, EventKind
@@ -74,6 +74,7 @@ def _page(browser, live_server, user, language, width=1366, **context_options):
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
+    second_step(page, user.email)
     page.wait_for_url("**/")
     return page
 

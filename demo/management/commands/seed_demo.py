@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.services import DEMO_PASSWORD, demo_seed
+from demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seed
 
 
 class Command(BaseCommand):
@@ -21,3 +21,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account's password: {DEMO_PASSWORD}"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<44} {login.description}")
+        self.stdout.write(
+            "Site administrators, centre heads and coordinators sign in with a second step: add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with "
+            "`.venv/bin/python manage.py demo_totp_code`."
+        )
