@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from accounts.enums import Role
 
 
 def _in_programme(user) -> bool:
@@ -33,6 +34,10 @@ class NavItem:
     needs_programme: bool = False
 
 
+def _reads_audit(user) -> bool:
+    return scope.is_site_admin(user) or user.role == Role.CENTRE_HEAD
+
+
 NAVIGATION = [
     NavItem("home", _("Home"), _anyone),
     NavItem("consultations:list", _("Consultations"), _anyone),
@@ -51,6 +56,7 @@ NAVIGATION = [
     NavItem("reports:surveys", _("Surveys"), scope.is_organisation_staff),
     NavItem("notifications:preferences", _("E-mail settings"), _anyone),
     NavItem("accounts:two_factor_required", _("Sign-in security"), _anyone),
+    NavItem("audit:trail", _("Audit trail"), _reads_audit),
     NavItem("admin:index", _("Admin site"), scope.is_site_admin),
 ]
 

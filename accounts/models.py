@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
 from accounts.enums import ORGANISATION_ROLES, EmailDelivery, Language, Role
+from dxshare.history import tracked
 
 
 class UserManager(BaseUserManager):
@@ -35,6 +36,10 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+@tracked(
+    "UserHistory",
+    fields=["email", "full_name", "role", "programme", "organisation", "is_active", "is_staff", "is_superuser"],
+)
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address. The role decides what they see and do (accounts.scope)."""
 

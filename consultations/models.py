@@ -9,11 +9,13 @@ from django.utils.translation import pgettext_lazy
 
 from consultations.enums import EventKind, HelpFormat, MessageKind, Status, Urgency
 from consultations.workflow import WORKLOAD_STATUSES
+from dxshare.history import tracked
 from specialists.enums import Domain
 
 SUBMITTED = ~models.Q(status=Status.DRAFT)
 
 
+@tracked("ConsultationHistory", exclude=["search_text"])
 class Consultation(models.Model):
     """A consultation request (相談) from a municipality, or the prefecture, to the programme's specialists."""
 
@@ -169,6 +171,7 @@ class ReferenceCounter(models.Model):
         return f"{self.programme_id}/{self.fiscal_year}: {self.last}"
 
 
+@tracked("RoutingHistory")
 class Routing(models.Model):
     """One routing decision. Exactly one is current for a routed request; earlier ones stay as history."""
 
@@ -205,6 +208,7 @@ class Routing(models.Model):
         return bool(self.suggested_domain) and self.suggested_domain == self.domain
 
 
+@tracked("MessageHistory")
 class Message(models.Model):
     """A post in the request's thread: a reply (visible to the municipality) or an internal note."""
 
@@ -234,6 +238,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"consultations/{instance.consultation_id}/{uuid.uuid4().hex}{suffix}"
 
 
+@tracked("AttachmentHistory")
 class Attachment(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")

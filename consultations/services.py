@@ -271,7 +271,9 @@ def consultation_edit(*, consultation: Consultation, by, fields: dict) -> Consul
         consultation.full_clean()
         _index(consultation)
         consultation.save()
-        _record(consultation, by, EventKind.EDITED, fields=sorted(changed))
+        # What changed, old and new (the request's history shows them; long texts are cut to 300 characters).
+        changes = {key: [old[:300], new[:300]] for key, (old, new) in sorted(changed.items())}
+        _record(consultation, by, EventKind.EDITED, fields=sorted(changed), changes=changes)
     return consultation
 
 

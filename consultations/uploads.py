@@ -1,5 +1,6 @@
 """Attachment checks: size, and type by content as well as by name (an executable renamed .pdf is refused)."""
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -52,9 +53,18 @@ def max_bytes() -> int:
     return settings.ATTACHMENT_MAX_BYTES
 
 
+def safe_name(raw: str | None) -> str:
+    """The name to keep and give back: the last part of a path written with / or \\, without control or formatting
+    characters (a right-to-left override can make "report.exe.pdf" read as something else; a line break could
+    split a header), at most 200 characters."""
+    name = PurePath((raw or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[-200:] if len(name) > 200 else name
+
+
 def check_upload(upload) -> CheckedFile:
     """Raise ValidationError (in the user's language) unless the file is an allowed type and size."""
-    name = PurePath(upload.name or "").name[:200]
+    name = safe_name(upload.name)
     suffix = PurePath(name).suffix.lower()
     if upload.size > max_bytes():
         raise ValidationError(
@@ -76,6 +86,12 @@ def check_upload(upload) -> CheckedFile:
     kind = filetype.guess(head)
     detected = kind.extension if kind else None
     ooxml_ok = detected == "zip" and _ooxml_part_present(upload, OOXML_MARKERS.get(suffix))
+    if detected in ("zip", "docx", "xlsx", "pptx") and _unpacks_too_large(upload):
+        raise ValidationError(
+            _("%(name)s would unpack to far more than its size (a compressed bomb). The file was not attached.")
+            % {"name": name},
+            code="bomb",
+        )
     if detected not in ALLOWED[suffix] or (detected == "zip" and not ooxml_ok):
         raise ValidationError(
             _("%(name)s does not contain what its name says (%(suffix)s). The file was not attached.")
@@ -88,6 +104,29 @@ def check_upload(upload) -> CheckedFile:
 
 def _family(suffix: str) -> str:
     return {".jpeg": "jpg"}.get(suffix, suffix.lstrip("."))
+
+
+# An Office file is a zip: what the people who open it (and any viewer or virus scanner after us) unpack must stay
+# within reason. Read from the zip's directory, nothing is unpacked here.
+UNPACKED_MAX_BYTES = 300 * 1024 * 1024
+UNPACK_RATIO_MAX = 200  # real documents' XML packs 5–30 times; a bomb of zeros about 1,000 times
+
+
+def _unpacks_too_large(upload) -> bool:
+    import zipfile
+
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            total = sum(info.file_size for info in members)
+            packed = sum(info.compress_size for info in members)
+            worst = max((info.file_size / max(info.compress_size, 1) for info in members), default=0)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a readable zip: the type check refuses it
+    finally:
+        upload.seek(0)
+    return total > UNPACKED_MAX_BYTES or (total > 1024 * 1024 and (worst > UNPACK_RATIO_MAX or total > 100 * packed))
 
 
 def _ooxml_part_present(upload, marker: bytes | None) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+import pghistory
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "csp",
+    "pgtrigger",
+    "pghistory",
     # ours, from the ground floor up (see docs/architecture.md)
     "dxshare",
     "accounts",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "visits",
     "reports",
     "knowledge",
+    "audit",
     "demo",
 ]
 
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
+    "audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "dxshare.urls"
@@ -204,6 +209,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- The audit trail (dxshare.history, audit/) -----------------------------------------------------------------
+PGHISTORY_APPEND_ONLY = True  # triggers refuse UPDATE and DELETE on the history tables
+PGHISTORY_INSTALL_CONTEXT_FUNC_ON_MIGRATE = True
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# The snapshots' copies of foreign keys are plain columns: no constraint (the row they name may be deleted later) and
+# no index (the trail is read by object, by time and by person, each served by its own index).
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_constraint=False, db_index=False)
 
 # --- Internationalisation and time -------------------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ja")

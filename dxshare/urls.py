@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("", include("reports.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dxshare.history import tracked
 from municipalities.enums import CommunityRule, Kind, TargetMetric
 from municipalities.validators import validate_local_government_code
 
@@ -108,6 +109,7 @@ class Region(models.Model):
         return localised(self.name, self.name_en)
 
 
+@tracked("ProgrammeHistory")
 class Programme(models.Model):
     """One prefecture's sharing scheme: its council, its support centre, member municipalities and targets."""
 
@@ -169,6 +171,7 @@ class Programme(models.Model):
         return localised(self.centre_name, self.centre_name_en)
 
 
+@tracked("MembershipHistory")
 class Membership(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE)
     municipality = models.ForeignKey(

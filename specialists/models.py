@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dxshare.history import tracked
 from specialists.enums import Domain
 
 
@@ -12,6 +13,7 @@ class SpecialistQuerySet(models.QuerySet):
         return self.filter(models.Q(active_until__isnull=True) | models.Q(active_until__gte=day), active_from__lte=day)
 
 
+@tracked("SpecialistHistory")
 class Specialist(models.Model):
     """A DX specialist's profile. The person's programme is their account's (User.programme)."""
 

@@ -15,11 +15,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dxshare.history import tracked
 from visits.enums import Audience, EventKind, EventStatus, Mode, RegistrationStatus, TripStatus
 
 NOT_CANCELLED = ~models.Q(status=TripStatus.CANCELLED)
 
 
+@tracked("TripHistory")
 class Trip(models.Model):
     programme = models.ForeignKey(
         "municipalities.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
@@ -76,6 +78,7 @@ class Trip(models.Model):
         return self.status == TripStatus.DONE
 
 
+@tracked("VisitHistory")
 class Visit(models.Model):
     """One specialist on one trip: the unit the programme counts."""
 
@@ -131,6 +134,7 @@ class FollowUp(models.Model):
         return self.description
 
 
+@tracked("EventHistory")
 class Event(models.Model):
     programme = models.ForeignKey(
         "municipalities.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"

@@ -124,3 +124,34 @@ def status_badge(context, consultation):
     waits for somebody else (the words say which, so colour is never the only sign)."""
     state = viewer_state(consultation, context["request"].user)
     return format_html('<span class="badge badge--{}">{}</span>', state.badge, state.label)
+
+
+@register.filter
+def edit_changes(event) -> list[tuple[str, str, str]]:
+    """An "edited" history entry as (field label, old, new), in the reader's words: choices by their labels, yes/no
+    for the confidential flag. Older entries, which kept only the field names, give the names with no values."""
+    from consultations.models import Consultation
+
+    changes = (event.data or {}).get("changes") or dict.fromkeys((event.data or {}).get("fields", []))
+    rows = []
+    for name, values in changes.items():
+        try:
+            model_field = Consultation._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a field that no longer exists keeps its name
+            rows.append((name, "", ""))
+            continue
+        label = str(model_field.verbose_name)
+        if values is None:
+            rows.append((label, "", ""))
+            continue
+        choices = {str(key): str(text) for key, text in model_field.flatchoices} if model_field.choices else {}
+
+        def shown(value, choices=choices):
+            if value in ("True", "False"):
+                return str(_("yes") if value == "True" else _("no"))
+            if value in ("", "None"):
+                return "—"
+            return choices.get(value, value)
+
+        rows.append((label, shown(values[0]), shown(values[1])))
+    return rows

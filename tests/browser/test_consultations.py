@@ -5,7 +5,7 @@ import pytest
 from accounts.enums import Role
 from specialists.enums import Domain
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "ehime-kaigi-2026"
@@ -40,6 +40,7 @@ def _sign_in(page, email):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="ログイン").click()
+    second_step(page, email)
     page.wait_for_url("**/")
 
 

@@ -8,10 +8,12 @@ from allauth.mfa.models import Authenticator
 from accounts import invitations
 from accounts.enums import Role
 from accounts.models import Invitation
+from consultations.models import Consultation
 from tests import factories
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import _violations
 from tests.browser.test_reminders import PASSWORD, _fits, _page
+from tests.consultations.conftest import make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,5 +158,26 @@ def test_the_security_pages_pass_axe_and_fit_a_phone(browser, live_server, world
         page.wait_for_url("**/accounts/2fa/authenticate/")
         found[f"authenticate {width}"] = _violations(page)
         context.close()
+    problems = {name: v for name, v in found.items() if v}
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_audit_trail_passes_axe_and_fits_a_phone(browser, live_server, world, language):
+    _newcomer, coordinator, admin, staff, _invitation = world
+    head = factories.UserFactory(role=Role.CENTRE_HEAD, programme=coordinator.programme, password=PASSWORD)
+    request = make_request(staff, title="監査の試験")
+    Consultation.objects.filter(pk=request.pk).update(title="監査の試験（改）")  # a change made outside any request
+    found = {}
+    for user in (admin, head):
+        for width in (1366, 390):
+            page = _page(browser, live_server, user, language, width=width, bypass_csp=True)
+            for url in ("/audit/", f"/audit/?trail=consultation&object_id={request.pk}", "/audit/?object_id=5"):
+                page.goto(url)
+                assert _fits(page), (url, width)
+                found[f"{user.email} {url} {width}"] = _violations(page)
+            page.goto(f"/audit/?trail=consultation&object_id={request.pk}")
+            assert "監査の試験（改）" in page.locator("main").inner_text()
+            page.context.close()
     problems = {name: v for name, v in found.items() if v}
     assert not problems, problems

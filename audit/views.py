@@ -1,0 +1,89 @@
+"""The audit page and its export: thin views over audit.selectors. Only site administrators and centre heads."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit import selectors
+from audit.forms import AuditFilterForm
+from reports import exports
+
+
+def _filters(request) -> tuple[AuditFilterForm, selectors.Filters, bool]:
+    if not selectors.may_read(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    if not form.is_bound:
+        return form, selectors.Filters(), True
+    if not form.is_valid():
+        return form, selectors.Filters(), False
+    data = form.cleaned_data
+    person_id = None
+    if data["person"]:
+        person = User.objects.filter(email__iexact=data["person"]).only("pk").first()
+        person_id = person.pk if person else -1  # nobody: no rows, rather than everybody's
+    filters = selectors.Filters(
+        person_id=person_id,
+        trail=data["trail"] or "",
+        object_id=data["object_id"],
+        since=data["since"],
+        until=data["until"],
+    )
+    return form, filters, True
+
+
+@login_required
+def trail(request):
+    form, filters, valid = _filters(request)
+    cursor = selectors.decode_cursor(request.GET.get("cursor", ""))
+    page, next_cursor = selectors.entries(request.user, filters, cursor=cursor) if valid else ([], None)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "cursor" and v])
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "form": form,
+            "entries": page,
+            "next_cursor": selectors.encode_cursor(next_cursor),
+            "query": query,
+            "first_page": cursor is None,
+        },
+        status=200 if valid else 400,
+    )
+
+
+@login_required
+def export(request):
+    form, filters, valid = _filters(request)
+    if not valid:
+        return render(request, "audit/trail.html", {"form": form, "entries": [], "first_page": True}, status=400)
+    page, _more = selectors.entries(request.user, filters, limit=selectors.EXPORT_MAX)
+    header = [
+        _("When"),
+        _("Kind of record"),
+        _("Record number"),
+        _("What"),
+        _("Who"),
+        _("Page"),
+        _("IP address"),
+        _("Changes"),
+    ]
+    rows = (
+        [
+            timezone.localtime(entry.at).replace(tzinfo=None),
+            str(entry.trail.label),
+            entry.object_id,
+            {"created": _("created"), "deleted": _("deleted")}.get(entry.label, _("changed")),
+            entry.person.email if entry.person else _("(no request: shell, task or SQL)"),
+            entry.context.get("url", ""),
+            entry.context.get("ip", ""),
+            "; ".join(f"{name}: {old} → {new}" if old else f"{name}: {new}" for name, old, new in entry.changes),
+        ]
+        for entry in page
+    )
+    name = f"audit-{timezone.localdate():%Y%m%d}"
+    return exports.csv_response(exports.Table(name=name, header=header, rows=rows))
