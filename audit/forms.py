@@ -22,3 +22,22 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class SignInFilterForm(forms.Form):
+    person = forms.EmailField(label=_("Person (e-mail address)"), required=False, max_length=254)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from accounts.security_log import Kind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

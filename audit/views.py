@@ -8,8 +8,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit import selectors
-from audit.forms import AuditFilterForm
+from accounts.security_log import Kind
+from audit import selectors, sign_ins
+from audit.forms import AuditFilterForm, SignInFilterForm
 from reports import exports
 
 
@@ -86,4 +87,60 @@ def export(request):
         for entry in page
     )
     name = f"audit-{timezone.localdate():%Y%m%d}"
+    return exports.csv_response(exports.Table(name=name, header=header, rows=rows))
+
+
+def _sign_in_filters(request) -> tuple[SignInFilterForm, sign_ins.Filters, bool]:
+    if not selectors.may_read(request.user):
+        raise PermissionDenied
+    form = SignInFilterForm(request.GET or None)
+    if not form.is_bound:
+        return form, sign_ins.Filters(), True
+    if not form.is_valid():
+        return form, sign_ins.Filters(), False
+    data = form.cleaned_data
+    person_id = None
+    if data["person"]:
+        person = User.objects.filter(email__iexact=data["person"]).only("pk").first()
+        person_id = person.pk if person else -1
+    return form, sign_ins.Filters(person_id, data["kind"] or "", data["since"], data["until"]), True
+
+
+@login_required
+def sign_in_log(request):
+    form, filters, valid = _sign_in_filters(request)
+    page = sign_ins.page_for(request.user, filters, request.GET.get("cursor") if valid else None)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "cursor" and v])
+    kinds = dict(Kind.choices)
+    for event in page.object_list:
+        event.kind_label = kinds.get(event.kind, event.kind)
+    return render(
+        request,
+        "audit/sign_ins.html",
+        {"form": form, "page": page if valid else None, "query": query},
+        status=200 if valid else 400,
+    )
+
+
+@login_required
+def sign_in_export(request):
+    form, filters, valid = _sign_in_filters(request)
+    if not valid:
+        return render(request, "audit/sign_ins.html", {"form": form, "page": None}, status=400)
+    kinds = dict(Kind.choices)
+    events = sign_ins.events_for(request.user, filters).order_by(*sign_ins.ORDER)[: selectors.EXPORT_MAX]
+    header = [_("When"), _("What"), _("Person"), _("E-mail address given"), _("Done by"), _("IP address"), _("Browser")]
+    rows = (
+        [
+            timezone.localtime(event.at).replace(tzinfo=None),
+            str(kinds.get(event.kind, event.kind)),
+            event.user.email if event.user else "",
+            event.email,
+            event.actor.email if event.actor else "",
+            event.ip or "",
+            event.user_agent,
+        ]
+        for event in events.iterator(chunk_size=500)
+    )
+    name = f"sign-ins-{timezone.localdate():%Y%m%d}"
     return exports.csv_response(exports.Table(name=name, header=header, rows=rows))

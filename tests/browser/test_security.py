@@ -172,7 +172,14 @@ def test_the_audit_trail_passes_axe_and_fits_a_phone(browser, live_server, world
     for user in (admin, head):
         for width in (1366, 390):
             page = _page(browser, live_server, user, language, width=width, bypass_csp=True)
-            for url in ("/audit/", f"/audit/?trail=consultation&object_id={request.pk}", "/audit/?object_id=5"):
+            urls = (
+                "/audit/",
+                f"/audit/?trail=consultation&object_id={request.pk}",
+                "/audit/?object_id=5",
+                "/audit/sign-ins/",
+                "/audit/sign-ins/?since=2026-12-01&until=2026-11-01",
+            )
+            for url in urls:
                 page.goto(url)
                 assert _fits(page), (url, width)
                 found[f"{user.email} {url} {width}"] = _violations(page)
