@@ -212,8 +212,6 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- The audit trail (dxshare.history, audit/) -----------------------------------------------------------------
 PGHISTORY_APPEND_ONLY = True  # triggers refuse UPDATE and DELETE on the history tables
-PGHISTORY_INSTALL_CONTEXT_FUNC_ON_MIGRATE = True
-PGTRIGGER_INSTALL_ON_MIGRATE = True
 # The snapshots' copies of foreign keys are plain columns: no constraint (the row they name may be deleted later) and
 # no index (the trail is read by object, by time and by person, each served by its own index).
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_constraint=False, db_index=False)
