@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scope
+from accounts import scope, two_factor
 from accounts.enums import Role
 
 
@@ -66,9 +66,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    # Someone who must set up a second step first is shown only the page that does it (the others would lead back).
+    enrolling = two_factor.required_for(user) and not request.session.get(two_factor.SESSION_KEY)
     items = []
     for item in NAVIGATION:
-        if not item.shown_to(user):
+        if not item.shown_to(user) or (enrolling and item.url_name != "accounts:two_factor_required"):
             continue
         try:
             if item.needs_programme:

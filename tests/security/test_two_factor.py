@@ -151,3 +151,14 @@ def test_nobody_rewrites_the_security_log(municipal_user, site_admin):
     assert admin.get(f"/admin/accounts/securityevent/{event.pk}/change/").status_code == 200  # read only
     assert admin.post(f"/admin/accounts/securityevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert SecurityEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_someone_enrolling_sees_only_the_way_to_enrol_in_the_menu(programme):
+    newcomer = factories.UserFactory(role=Role.COORDINATOR, programme=programme, two_factor=False)
+    page = client_for(newcomer).get(REQUIRED)
+    assert [item["url"] for item in page.context["nav_items"]] == [REQUIRED]
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(newcomer, factories.TOTP_SECRET)
+    client = client_for(newcomer)
+    assert len(client.get(REQUIRED).context["nav_items"]) > 5
