@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from consultations.enums import Status
 from consultations.forms import AcceptForm, ConsultationForm, HandBackForm, ReplyForm, RouteForm, StatusForm
 from consultations.models import Attachment, Consultation
 from consultations.workflow import Party
+from dxshare.files import stored_file_response
 from dxshare.fiscal import current_fiscal_year
 from dxshare.forms import add_validation_errors
 from specialists.enums import Domain
@@ -438,11 +439,4 @@ def attachment_download(request, pk):
         attachment = selectors.attachment_visible_to(request.user, pk)
     except Attachment.DoesNotExist as missing:
         raise Http404 from missing
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from accounts import scope
 from consultations import permissions as consultation_permissions
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
+from dxshare.files import stored_file_response
 from dxshare.forms import add_validation_errors
 from knowledge import permissions, selectors, services, similar
 from knowledge.enums import Kind
@@ -299,11 +300,7 @@ def file_download(request, pk):
         stored = selectors.file_visible_to(request.user, pk)
     except ItemFile.DoesNotExist as missing:
         raise Http404 from missing
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(stored)
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import scope
 from consultations.enums import HelpFormat
+from dxshare.files import stored_file_response
 from dxshare.forms import add_validation_errors
 from visits import ical, selectors, services
 from visits.enums import Mode, RegistrationStatus
@@ -468,14 +469,7 @@ def event_materials(request, pk):
 @login_required
 def material_download(request, pk):
     material = get_object_or_404(selectors.materials_visible_to(request.user), pk=pk)
-    response = FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(material)
 
 
 @login_required
