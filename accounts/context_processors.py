@@ -7,7 +7,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope, two_factor
-from accounts.enums import Role
 
 
 def _in_programme(user) -> bool:
@@ -34,10 +33,6 @@ class NavItem:
     needs_programme: bool = False
 
 
-def _reads_audit(user) -> bool:
-    return scope.is_site_admin(user) or user.role == Role.CENTRE_HEAD
-
-
 NAVIGATION = [
     NavItem("home", _("Home"), _anyone),
     NavItem("consultations:list", _("Consultations"), _anyone),
@@ -56,7 +51,7 @@ NAVIGATION = [
     NavItem("reports:surveys", _("Surveys"), scope.is_organisation_staff),
     NavItem("notifications:preferences", _("E-mail settings"), _anyone),
     NavItem("accounts:two_factor_required", _("Sign-in security"), _anyone),
-    NavItem("audit:trail", _("Audit trail"), _reads_audit),
+    NavItem("audit:trail", _("Audit trail"), scope.reads_audit),
     NavItem("admin:index", _("Admin site"), scope.is_site_admin),
 ]
 
@@ -67,7 +62,7 @@ def navigation(request):
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     # Someone who must set up a second step first is shown only the page that does it (the others would lead back).
-    enrolling = two_factor.required_for(user) and not request.session.get(two_factor.SESSION_KEY)
+    enrolling = two_factor.enrolment_pending(request)
     items = []
     for item in NAVIGATION:
         if not item.shown_to(user) or (enrolling and item.url_name != "accounts:two_factor_required"):

@@ -8,15 +8,19 @@
 """
 
 import time
+from functools import lru_cache
 
+from allauth.mfa import signals as mfa_signals
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from accounts import scope
+from accounts import scope, two_factor
 
 SIGNED_IN_AT = "dxshare.signed_in_at"
 SEEN_AT = "dxshare.seen_at"
@@ -26,8 +30,6 @@ SEEN_EVERY = 60  # seconds: the idle clock is written at most once a minute, not
 @receiver(user_logged_in, dispatch_uid="accounts.session_started")
 def _session_started(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        from accounts import two_factor
-
         now = int(time.time())
         request.session[SIGNED_IN_AT] = now
         request.session[SEEN_AT] = now
@@ -90,42 +92,23 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not self._may_pass(request):
-            from django.shortcuts import redirect
-
+        if (
+            request.user.is_authenticated
+            and not request.path_info.startswith(self.OPEN_PREFIXES)
+            and request.path_info not in _open_paths()
+            and two_factor.enrolment_pending(request)
+        ):
             return redirect("accounts:two_factor_required")
         return self.get_response(request)
 
-    def _may_pass(self, request) -> bool:
-        from accounts import two_factor
 
-        if request.session.get(two_factor.SESSION_KEY) or not two_factor.required_for(request.user):
-            return True
-        if two_factor.enrolled(request.user):
-            request.session[two_factor.SESSION_KEY] = True
-            return True
-        path = request.path_info
-        return path.startswith(self.OPEN_PREFIXES) or path in _open_paths()
+@lru_cache(maxsize=1)
+def _open_paths() -> frozenset[str]:
+    return frozenset({reverse("accounts:two_factor_required"), reverse("accounts:set_language"), reverse("healthz")})
 
 
-def _open_paths() -> set[str]:
-    from django.urls import reverse
-
-    return {reverse("accounts:two_factor_required"), reverse("accounts:set_language"), reverse("healthz")}
-
-
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="accounts.two_factor.removed")
 def _factors_changed(sender, request=None, **kwargs):
-    """Removing a factor (or the administrator's reset) asks again at the next page whether one is left."""
-    from accounts import two_factor
-
+    """Removing a factor asks again at the next page whether one is left."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(two_factor.SESSION_KEY, None)
-
-
-def _connect_two_factor_signals():
-    from allauth.mfa import signals as mfa_signals
-
-    mfa_signals.authenticator_removed.connect(_factors_changed, dispatch_uid="accounts.two_factor.removed")
-
-
-_connect_two_factor_signals()

@@ -91,6 +91,11 @@ def reads_figures(user, programme) -> bool:
     )
 
 
+def reads_audit(user) -> bool:
+    """The audit trail and the sign-in log: site administrators (every programme), the centre head (their own)."""
+    return is_site_admin(user) or (is_signed_in(user) and user.role == Role.CENTRE_HEAD)
+
+
 def can_invite(user, programme=None) -> bool:
     """Coordinators and the centre head invite people into their own programme; site admins anywhere."""
     if is_site_admin(user):

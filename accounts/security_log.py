@@ -29,14 +29,18 @@ class Kind(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("Second factors reset by a site administrator")
 
 
+def client_ip(request) -> str | None:
+    """The client's address as the sign-in limits see it (behind the proxy: the client's, not the proxy's)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except Exception:  # noqa: BLE001 - no address is no reason to lose a record or refuse a request
+        return None
+
+
 def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    try:
-        ip = get_adapter(request).get_client_ip(request)
-    except Exception:  # noqa: BLE001 - no address is no reason to lose the record
-        ip = None
-    return ip, request.headers.get("User-Agent", "")[:300]
+    return client_ip(request), request.headers.get("User-Agent", "")[:300]
 
 
 def record(kind: str, *, user=None, actor=None, email: str = "", request=None, data: dict | None = None):

@@ -7,6 +7,7 @@ offered the same on their security page. A lost factor is reset by a site admini
 recorded in the security log."""
 
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts import scope
@@ -26,13 +27,22 @@ def enrolled(user) -> bool:
     return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
+def enrolment_pending(request) -> bool:
+    """Whether the signed-in person must still set up a second factor before using the portal. The database is
+    asked until the answer is "enrolled", which the session then keeps (removing a factor forgets it)."""
+    if request.session.get(SESSION_KEY) or not required_for(request.user):
+        return False
+    if enrolled(request.user):
+        request.session[SESSION_KEY] = True
+        return False
+    return True
+
+
 @transaction.atomic
 def two_factor_reset(*, user, by, reason: str, request=None) -> int:
     """A site administrator removes every factor of someone who lost theirs (they enrol again at the next sign-in).
     Returns how many authenticators were removed; the reset is recorded with who did it and why."""
-    from django.core.exceptions import PermissionDenied
-
-    from accounts import security_log
+    from accounts import security_log  # it imports the models' signals; keep this module light
 
     if not scope.is_site_admin(by):
         raise PermissionDenied

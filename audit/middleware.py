@@ -11,17 +11,10 @@ import uuid
 
 from django.db import connection
 
+from accounts.security_log import client_ip
+
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SET = "SELECT set_config('pghistory.context_id', %s, false), set_config('pghistory.context_metadata', %s, false)"
-
-
-def _client_ip(request) -> str | None:
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # noqa: BLE001 - no address is no reason to refuse the request
-        return None
 
 
 class AuditContextMiddleware:
@@ -36,7 +29,7 @@ class AuditContextMiddleware:
             "user": user.pk if user is not None and user.is_authenticated else None,
             "url": request.path[:500],
             "method": request.method,
-            "ip": _client_ip(request),
+            "ip": client_ip(request),
         }
         with connection.cursor() as cursor:
             cursor.execute(SET, [str(uuid.uuid4()), json.dumps(metadata)])

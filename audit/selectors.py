@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
-from accounts.enums import Role
+from dxshare.fiscal import start_of_day
 
 PAGE_SIZE = 50
 EXPORT_MAX = 10_000
@@ -33,43 +33,28 @@ class Trail:
     key: str
     label: object
     model: str  # "app_label.ModelHistory"
-    programme: object  # programme_id -> Q on the history table
+    programme: str  # the path from a history row to its programme (accounts.scope.scope_queryset)
 
     @property
     def history(self):
         return apps.get_model(self.model)
 
 
-def _in_requests_of(programme_id) -> Q:
-    from consultations.models import Consultation
-
-    return Q(consultation_id__in=Consultation.objects.filter(programme_id=programme_id).values("id"))
-
-
 TRAILS = [
-    Trail("consultation", _("Request"), "consultations.ConsultationHistory", lambda p: Q(programme_id=p)),
-    Trail("message", _("Message"), "consultations.MessageHistory", _in_requests_of),
-    Trail("routing", _("Routing"), "consultations.RoutingHistory", _in_requests_of),
-    Trail("attachment", _("Attachment"), "consultations.AttachmentHistory", _in_requests_of),
-    Trail("trip", _("Visit trip"), "visits.TripHistory", lambda p: Q(programme_id=p)),
-    Trail("visit", _("Visit"), "visits.VisitHistory", lambda p: Q(programme_id=p)),
-    Trail("event", _("Event"), "visits.EventHistory", lambda p: Q(programme_id=p)),
-    Trail("user", _("Person"), "accounts.UserHistory", lambda p: Q(programme_id=p)),
-    Trail(
-        "specialist",
-        _("Specialist"),
-        "specialists.SpecialistHistory",
-        lambda p: Q(user_id__in=apps.get_model("accounts.User").objects.filter(programme_id=p).values("id")),
-    ),
-    Trail("membership", _("Membership"), "municipalities.MembershipHistory", lambda p: Q(programme_id=p)),
-    Trail("programme", _("Programme"), "municipalities.ProgrammeHistory", lambda p: Q(pgh_obj_id=p)),
+    Trail("consultation", _("Request"), "consultations.ConsultationHistory", "programme"),
+    Trail("message", _("Message"), "consultations.MessageHistory", "consultation__programme"),
+    Trail("routing", _("Routing"), "consultations.RoutingHistory", "consultation__programme"),
+    Trail("attachment", _("Attachment"), "consultations.AttachmentHistory", "consultation__programme"),
+    Trail("trip", _("Visit trip"), "visits.TripHistory", "programme"),
+    Trail("visit", _("Visit"), "visits.VisitHistory", "programme"),
+    Trail("event", _("Event"), "visits.EventHistory", "programme"),
+    Trail("user", _("Person"), "accounts.UserHistory", "programme"),
+    Trail("specialist", _("Specialist"), "specialists.SpecialistHistory", "user__programme"),
+    Trail("membership", _("Membership"), "municipalities.MembershipHistory", "programme"),
+    Trail("programme", _("Programme"), "municipalities.ProgrammeHistory", "pgh_obj"),
 ]
 BY_KEY = {trail.key: trail for trail in TRAILS}
 RANK = {trail.key: rank for rank, trail in enumerate(TRAILS)}
-
-
-def may_read(user) -> bool:
-    return scope.is_site_admin(user) or (scope.is_signed_in(user) and user.role == Role.CENTRE_HEAD)
 
 
 @dataclass
@@ -104,13 +89,9 @@ def _tracked_fields(history) -> list:
 
 
 def _scoped(user, trail: Trail):
-    history = trail.history
-    queryset = history.objects.all()
-    if scope.is_site_admin(user):
-        return queryset
-    if not may_read(user):
+    if not scope.reads_audit(user):
         raise PermissionDenied
-    return queryset.filter(trail.programme(user.programme_id))
+    return scope.scope_queryset(trail.history.objects.all(), user, programme=trail.programme)
 
 
 def _contexts_of(person_id: int):
@@ -124,14 +105,10 @@ def _filtered(queryset, filters: Filters):
     if filters.object_id:
         queryset = queryset.filter(pgh_obj_id=filters.object_id)
     if filters.since:
-        queryset = queryset.filter(pgh_created_at__gte=_day_start(filters.since))
+        queryset = queryset.filter(pgh_created_at__gte=start_of_day(filters.since))
     if filters.until:
-        queryset = queryset.filter(pgh_created_at__lt=_day_start(filters.until + dt.timedelta(days=1)))
+        queryset = queryset.filter(pgh_created_at__lt=start_of_day(filters.until + dt.timedelta(days=1)))
     return queryset
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _after_cursor(queryset, rank: int, cursor):

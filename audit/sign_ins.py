@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import scope
 from accounts.models import SecurityEvent
-from audit.selectors import _day_start, may_read
+from dxshare.fiscal import start_of_day
 from dxshare.paging import KeysetPage, paginate
 
 ORDER = ("-at", "-id")
@@ -25,19 +25,19 @@ class Filters:
 
 
 def events_for(user, filters: Filters):
-    if not may_read(user):
+    if not scope.reads_audit(user):
         raise PermissionDenied
-    queryset = SecurityEvent.objects.select_related("user", "actor")
-    if not scope.is_site_admin(user):
-        queryset = queryset.filter(user__programme_id=user.programme_id)
+    queryset = scope.scope_queryset(
+        SecurityEvent.objects.select_related("user", "actor"), user, programme="user__programme"
+    )
     if filters.person_id:
         queryset = queryset.filter(user_id=filters.person_id)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.since:
-        queryset = queryset.filter(at__gte=_day_start(filters.since))
+        queryset = queryset.filter(at__gte=start_of_day(filters.since))
     if filters.until:
-        queryset = queryset.filter(at__lt=_day_start(filters.until + dt.timedelta(days=1)))
+        queryset = queryset.filter(at__lt=start_of_day(filters.until + dt.timedelta(days=1)))
     return queryset
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts import scope
 from accounts.models import User
 from accounts.security_log import Kind
 from audit import selectors, sign_ins
@@ -14,8 +15,16 @@ from audit.forms import AuditFilterForm, SignInFilterForm
 from reports import exports
 
 
+def _person_id(email: str) -> int | None:
+    """The person a filter names by e-mail address; -1 (no rows, rather than everybody's) if nobody has it."""
+    if not email:
+        return None
+    person = User.objects.filter(email__iexact=email).only("pk").first()
+    return person.pk if person else -1
+
+
 def _filters(request) -> tuple[AuditFilterForm, selectors.Filters, bool]:
-    if not selectors.may_read(request.user):
+    if not scope.reads_audit(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     if not form.is_bound:
@@ -23,12 +32,8 @@ def _filters(request) -> tuple[AuditFilterForm, selectors.Filters, bool]:
     if not form.is_valid():
         return form, selectors.Filters(), False
     data = form.cleaned_data
-    person_id = None
-    if data["person"]:
-        person = User.objects.filter(email__iexact=data["person"]).only("pk").first()
-        person_id = person.pk if person else -1  # nobody: no rows, rather than everybody's
     filters = selectors.Filters(
-        person_id=person_id,
+        person_id=_person_id(data["person"]),
         trail=data["trail"] or "",
         object_id=data["object_id"],
         since=data["since"],
@@ -79,7 +84,11 @@ def export(request):
             str(entry.trail.label),
             entry.object_id,
             {"created": _("created"), "deleted": _("deleted")}.get(entry.label, _("changed")),
-            entry.person.email if entry.person else _("(no request: shell, task or SQL)"),
+            entry.person.email
+            if entry.person
+            else _("(not signed in)")
+            if entry.context
+            else _("(no request: shell, task or SQL)"),
             entry.context.get("url", ""),
             entry.context.get("ip", ""),
             "; ".join(f"{name}: {old} → {new}" if old else f"{name}: {new}" for name, old, new in entry.changes),
@@ -91,7 +100,7 @@ def export(request):
 
 
 def _sign_in_filters(request) -> tuple[SignInFilterForm, sign_ins.Filters, bool]:
-    if not selectors.may_read(request.user):
+    if not scope.reads_audit(request.user):
         raise PermissionDenied
     form = SignInFilterForm(request.GET or None)
     if not form.is_bound:
@@ -99,11 +108,7 @@ def _sign_in_filters(request) -> tuple[SignInFilterForm, sign_ins.Filters, bool]
     if not form.is_valid():
         return form, sign_ins.Filters(), False
     data = form.cleaned_data
-    person_id = None
-    if data["person"]:
-        person = User.objects.filter(email__iexact=data["person"]).only("pk").first()
-        person_id = person.pk if person else -1
-    return form, sign_ins.Filters(person_id, data["kind"] or "", data["since"], data["until"]), True
+    return form, sign_ins.Filters(_person_id(data["person"]), data["kind"] or "", data["since"], data["until"]), True
 
 
 @login_required

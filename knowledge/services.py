@@ -1,7 +1,6 @@
 """Writes of the knowledge library: cases from answered requests, deliverables, publishing, sharing and naming."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from consultations.uploads import CheckedFile
 from dxshare import textsearch
+from dxshare.kept import Generation
 from knowledge import anonymity, notify, permissions, text
 from knowledge.enums import Kind, Naming, Status
 from knowledge.models import Gram, Item, ItemFile, Tag
@@ -18,21 +18,16 @@ from knowledge.models import Gram, Item, ItemFile, Tag
 CASE_FIELDS = ("title", "summary", "advice", "outcome", "domain")
 DELIVERABLE_FIELDS = ("title", "summary", "domain", "deliverable_type", "version", "audience")
 GENERATION_KEY = "knowledge:generation"
+LIBRARY = Generation(GENERATION_KEY)
 
 
 def library_generation() -> int:
     """A number that changes whenever the set of published items changes (similar cases are cached under it)."""
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    return LIBRARY.current()
 
 
 def _library_changed() -> None:
-    def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
-
-    transaction.on_commit(bump)
+    LIBRARY.bump_on_commit()
 
 
 def _count_grams(grams: list[str], delta: int) -> None:

@@ -1,13 +1,9 @@
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +14,7 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from dxshare.files import stored_file_response
 from dxshare.forms import add_validation_errors
+from dxshare.kept import address_key, kept_html
 from knowledge import permissions, selectors, services, similar
 from knowledge.enums import Kind
 from knowledge.forms import CaseForm, DeliverableForm, SearchForm, ShareForm
@@ -40,18 +37,19 @@ def _results(request, filters, query: str, *, cursor: str | None) -> str:
     the rendered list is kept per programme, library generation (every publication, withdrawal, share or naming
     changes it: knowledge.services), language and address, for RESULTS_SECONDS."""
     user = request.user
-    address = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    key = f"knowledge:results:{services.library_generation()}:{user.programme_id}:{get_language()}:{address}"
-    html = cache.get(key)
-    if html is not None:
-        return mark_safe(html)  # noqa: S308 - rendered by render_to_string below
-    found = selectors.library(user, filters=filters, cursor=cursor)
-    html = render_to_string("knowledge/includes/results.html", {"library": found, "query": query}, request=request)
-    if found.page.extra.get("restarted") or found.page.extra.get("invalid_cursor"):
-        messages.info(request, _("The list changed since the last page: it starts again from the top."))
-    else:
-        cache.set(key, str(html), RESULTS_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered from a template
+    key = (
+        f"knowledge:results:{services.library_generation()}:{user.programme_id}:{get_language()}:{address_key(request)}"
+    )
+
+    def render():
+        found = selectors.library(user, filters=filters, cursor=cursor)
+        html = render_to_string("knowledge/includes/results.html", {"library": found, "query": query}, request=request)
+        restarted = found.page.extra.get("restarted") or found.page.extra.get("invalid_cursor")
+        if restarted:
+            messages.info(request, _("The list changed since the last page: it starts again from the top."))
+        return html, not restarted
+
+    return kept_html(key, RESULTS_SECONDS, render)
 
 
 @login_required

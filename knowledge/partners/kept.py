@@ -7,28 +7,17 @@ under those and a directory generation for LIST_SECONDS. Every change to a partn
 itself reads the new list, and again when its transaction commits, so that a list rendered by another request in
 between is not kept under the new number."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-GENERATION_KEY = "knowledge:partners:generation"
+from dxshare.kept import Generation
+
+DIRECTORY = Generation("knowledge:partners:generation")
 LIST_SECONDS = 300
 
 
-def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
-
-
 def directory_changed(**kwargs) -> None:
-    _bump()
-    transaction.on_commit(_bump)
+    DIRECTORY.bump()
+    DIRECTORY.bump_on_commit()
 
 
 def register() -> None:

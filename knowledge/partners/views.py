@@ -1,24 +1,21 @@
 """Thin views of the partner directory, agreements and needs: read through selectors, act through one service call.
 What a person may not see is a 404; what they may see but not do is a 403."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scope
 from dxshare.forms import add_validation_errors
+from dxshare.kept import address_key, kept_html
 from knowledge.partners import kept, selectors, services
 from knowledge.partners.forms import (
     AgreementForm,
@@ -39,20 +36,20 @@ def _directory_results(request, form, wanted, query: str) -> str:
     reader's programme and class (member, centre, site administrator), the address and the language."""
     user = request.user
     reader = "admin" if scope.is_site_admin(user) else "centre" if scope.is_centre(user) else "member"
-    address = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    key = f"partners:list:{kept.generation()}:{user.programme_id}:{reader}:{get_language()}:{address}"
-    html = cache.get(key)
-    if html is not None:
-        return mark_safe(html)  # noqa: S308 - rendered by render_to_string below
-    page = selectors.directory(user, wanted, cursor=request.GET.get("cursor"))
-    html = render_to_string(
-        "knowledge/partners/includes/directory_results.html",
-        {"form": form, "page": page, "query": query},
-        request=request,
+    key = (
+        f"partners:list:{kept.DIRECTORY.current()}:{user.programme_id}:{reader}:{get_language()}:{address_key(request)}"
     )
-    if not (page.extra.get("restarted") or page.extra.get("invalid_cursor")):
-        cache.set(key, str(html), kept.LIST_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered from a template
+
+    def render():
+        page = selectors.directory(user, wanted, cursor=request.GET.get("cursor"))
+        html = render_to_string(
+            "knowledge/partners/includes/directory_results.html",
+            {"form": form, "page": page, "query": query},
+            request=request,
+        )
+        return html, not (page.extra.get("restarted") or page.extra.get("invalid_cursor"))
+
+    return kept_html(key, kept.LIST_SECONDS, render)
 
 
 @login_required

@@ -55,36 +55,40 @@ def _password_step(browser, live_server, user, language, width=1366, bypass_csp=
     return page
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(("language", "width"), [("ja", 1366), ("en", 390)])
 def test_a_new_coordinator_sets_up_an_authenticator_app_before_anything_else(
-    browser, live_server, world, language, settings
+    browser, live_server, world, language, width, settings
 ):
     settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live server speaks http://localhost
     newcomer, *_rest = world
     type(newcomer).objects.filter(pk=newcomer.pk).update(language=language)
-    page = _password_step(browser, live_server, newcomer, language, bypass_csp=True)
+    page = _password_step(browser, live_server, newcomer, language, width=width, bypass_csp=True)
     # Signed in, but every page leads to the explanation until a second step is set up.
     assert page.url.endswith("/account/two-factor/")
     page.goto("/consultations/")
     assert page.url.endswith("/account/two-factor/")
     assert page.get_by_role("alert").is_visible()
-    screenshot(page, f"two-factor-required-{language}")
+    screenshot(page, f"two-factor-required-{language}-{width}")
+    assert _fits(page), page.url
     found = {"required": _violations(page)}
     page.locator('a[href="/accounts/2fa/totp/activate/"]').first.click()
     # Setting up a factor asks for the password once more (allauth: a recent, explicit confirmation).
     page.wait_for_url("**/accounts/reauthenticate/**")
+    assert _fits(page), page.url
     found["reauthenticate"] = _violations(page)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
     page.wait_for_url("**/accounts/2fa/totp/activate/")
+    assert _fits(page), page.url
     found["activate"] = _violations(page)
-    screenshot(page, f"two-factor-activate-{language}")
+    screenshot(page, f"two-factor-activate-{language}-{width}")
     secret = page.locator("#authenticator_secret").input_value()
     assert len(secret) >= 16 and page.locator("img[alt]").first.is_visible()  # the QR code, its text as alt
     code = factories.totp_code(secret=secret)
     page.locator("#id_code").fill(code)
     page.locator("#id_code").press("Enter")
     page.wait_for_url("**/accounts/2fa/recovery-codes/")  # the recovery codes, to print or keep
+    assert _fits(page), page.url
     found["recovery codes"] = _violations(page)
     page.goto("/")
     assert page.url.rstrip("/") == live_server.url and page.get_by_role("heading", level=1).is_visible()
@@ -105,6 +109,7 @@ def test_a_new_coordinator_sets_up_an_authenticator_app_before_anything_else(
         },
     )
     page.goto("/accounts/2fa/webauthn/add/")  # the password was confirmed minutes ago: no second confirmation
+    assert _fits(page), page.url
     found["security key"] = _violations(page)
     page.locator("#id_name").fill("USB key")
     page.locator("#mfa_webauthn_add").click()
